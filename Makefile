@@ -1,0 +1,53 @@
+# fupin: `make run` serves the demo, `make test` runs everything CI runs.
+# Every install step lives here so that a fresh clone on a fresh machine works.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+FUPIN := $(VENV)/bin/fupin
+export FUPIN_HOME := $(CURDIR)
+
+.PHONY: run test setup lint format test-sqlite test-pg browser-deps clean
+
+run: setup
+	$(FUPIN) run --demo
+
+test: setup browser-deps lint test-sqlite test-pg
+
+setup: $(VENV)/.installed node_modules/.installed
+	$(FUPIN) setup
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# uv installs in seconds what pip takes minutes for; it comes from PyPI like everything else.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) pip install --quiet --python $(PY) -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-deps:
+	bash scripts/ensure-chromium.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test-sqlite: setup
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -p no:cacheprovider
+
+test-pg: setup
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) node_modules var/static var/test.sqlite3

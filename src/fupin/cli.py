@@ -1,0 +1,180 @@
+"""The `fupin` command: one entry point over the Django management commands, for
+operators who script set-up, imports, runs and exports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="fupin（扶贫）: 农户信息与防返贫监测系统的命令行。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _django(*, demo: bool = False) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.config.settings")
+    if demo:
+        os.environ["FUPIN_DEMO"] = "1"
+    import django
+
+    django.setup()
+
+
+def _call(*args: str, **options) -> None:
+    from django.core.management import call_command
+
+    call_command(*args, **options)
+
+
+def _command_origin() -> None:
+    """Audit rows written by this command share one request id, marked as from the CLI."""
+    from fupin.core import context
+
+    context.begin(context.Origin(request_id=f"cli-{context.new_request_id()}", channel="cli"))
+
+
+@app.command()
+def setup() -> None:
+    """Prepare the installation: translations, static files and the database schema."""
+    _django()
+    from fupin.core.setup import compile_translations
+
+    compile_translations()
+    _call("collectstatic", interactive=False, verbosity=0)
+    _call("migrate", interactive=False, verbosity=0)
+    typer.echo("fupin: set-up done (translations, static files, database).")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database schema (DATABASE_URL, default var/fupin.sqlite3)."""
+    _django()
+    _call("migrate", interactive=False)
+
+
+@app.command()
+def demo(
+    force: Annotated[bool, typer.Option(help="Load even when the database already has users.")] = False,
+) -> None:
+    """Load the demo regions and one demo account per role."""
+    _django()
+    _command_origin()
+    from fupin.demo.load import demo_load
+
+    summary = demo_load(force=force)
+    typer.echo(summary)
+
+
+@app.command()
+def createuser(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="county, township, village, work_team, paired_cadre, department, inspector, city, province or sysadmin.")],
+    region: Annotated[str, typer.Option(help="Region code of the user's scope; empty only for a national sysadmin.")] = "",
+    department: Annotated[str, typer.Option(help="For department users: medical_insurance, education, …")] = "",
+    full_name: Annotated[str, typer.Option(help="The person's name.")] = "",
+    password: Annotated[str, typer.Option(help="Omit to be asked (recommended).", hide_input=True)] = "",
+) -> None:
+    """Create an account with its role and region scope."""
+    _django()
+    _command_origin()
+    from django.core.exceptions import ValidationError
+
+    from fupin.accounts.services import user_create
+
+    if not password:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = user_create(
+            actor=None, username=username, password=password, role=role,
+            region_code=region or None, department=department, full_name=full_name,
+        )  # fmt: skip
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"created {user.username} ({user.role}, {user.region_id or 'national'})")
+
+
+@app.command()
+def token(username: Annotated[str, typer.Argument(help="The account the token acts as.")]) -> None:
+    """Print an API token for an account (created on first use; audited)."""
+    _django()
+    _command_origin()
+    from fupin.accounts.services import user_token
+
+    typer.echo(user_token(username=username))
+
+
+@app.command()
+def worker(
+    queue: Annotated[str, typer.Option(help="Queue to take tasks from.")] = "default",
+    interval: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 1.0,
+    batch: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
+) -> None:
+    """Run background tasks (imports, batch runs, exports) from the database queue."""
+    _django()
+    options = {"queue_name": queue, "interval": interval, "verbosity": 1}
+    if batch:
+        options["batch"] = True
+    _call("db_worker", **options)
+
+
+@app.command()
+def run(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Demo mode: load demo data when empty, no second factor, plain HTTP.")] = False,
+    with_worker: Annotated[bool, typer.Option(help="Also start one background worker.")] = True,
+    threads: Annotated[int, typer.Option(help="Request threads.")] = 8,
+) -> None:
+    """Serve fupin (migrating first), with a background worker beside it."""
+    _django(demo=demo)
+    _command_origin()
+    _call("migrate", interactive=False, verbosity=0)
+    if demo:
+        from fupin.demo.load import DEMO_PASSWORD, demo_accounts, demo_load
+
+        from fupin.accounts.models import User
+
+        if not User.objects.exists():
+            typer.echo("fupin: loading demo data …")
+            typer.echo(demo_load())
+    worker_process = None
+    if with_worker:
+        worker_process = subprocess.Popen(
+            [sys.executable, "-m", "fupin", "worker"], env=os.environ.copy()
+        )
+    url = f"http://{host}:{port}/"
+    typer.echo(f"\nfupin is serving at {url}")
+    if demo:
+        typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, label in demo_accounts():
+            typer.echo(f"  {username:<12} {label}")
+    typer.echo("Press Ctrl+C to stop.\n")
+    from waitress import serve
+
+    from fupin.config.wsgi import application
+
+    try:
+        serve(application, host=host, port=port, threads=threads, ident="fupin")
+    finally:
+        if worker_process is not None:
+            worker_process.send_signal(signal.SIGTERM)
+            worker_process.wait(timeout=30)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from fupin.accounts.api import UserViewSet
+from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
+from fupin.regions.api import RegionViewSet
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("audit", AuditEntryViewSet, basename="audit")
+router.register("jobs", JobViewSet, basename="job")
+router.register("users", UserViewSet, basename="user")
+
+api_patterns = [
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", include("fupin.core.urls")),
+    path("accounts/", include("fupin.accounts.urls")),
+    path("regions/", include("fupin.regions.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script, so the
+    # content security policy stays strict.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler400 = "fupin.core.errors.bad_request"
+handler403 = "fupin.core.errors.permission_denied"
+handler404 = "fupin.core.errors.page_not_found"
+handler500 = "fupin.core.errors.server_error"

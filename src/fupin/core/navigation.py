@@ -1,0 +1,37 @@
+"""The modules in the page shell's navigation. Later apps add their entries here, each
+with the capability (if any) a user needs to see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fupin.accounts import roles
+
+
+@dataclass(frozen=True)
+class Module:
+    key: str
+    label: Promise
+    url_name: str
+    capability: roles.Capability | None = None
+
+
+MODULES: list[Module] = [
+    Module("dashboard", _("工作台"), "core:dashboard"),
+    Module("regions", _("行政区划"), "regions:list"),
+    Module("jobs", _("后台任务"), "core:job_list"),
+    Module("audit", _("审计日志"), "core:audit_list", roles.Capability.AUDIT_SEARCH),
+    Module("users", _("账号管理"), "accounts:user_list", roles.Capability.MANAGE_USERS),
+]
+
+
+def modules_for(user) -> list[dict]:
+    return [
+        {"key": m.key, "label": m.label, "url": reverse(m.url_name)}
+        for m in MODULES
+        if m.capability is None or roles.may(user, m.capability)
+    ]

@@ -22,7 +22,7 @@ setup: $(VENV)/.installed node_modules/.installed
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# uv installs in seconds what pip takes minutes for; it comes from PyPI like everything else.
+# uv installs in seconds what pip takes minutes for; it comes from the package index too.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 	$(UV) pip install --quiet --python $(PY) -e '.[dev]'

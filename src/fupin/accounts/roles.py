@@ -44,6 +44,7 @@ class Capability(StrEnum):
     WRITE = "write"
     AUDIT_SEARCH = "audit_search"
     MANAGE_USERS = "manage_users"
+    MANAGE_REGIONS = "manage_regions"
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
 
 
@@ -67,6 +68,8 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.WRITE: _ALL - {Role.INSPECTOR},
     Capability.AUDIT_SEARCH: frozenset({Role.INSPECTOR, Role.SYSADMIN}),
     Capability.MANAGE_USERS: frozenset({Role.SYSADMIN, Role.COUNTY}),
+    # The region tree is official reference data: kept by the county office upward.
+    Capability.MANAGE_REGIONS: frozenset({Role.SYSADMIN, Role.PROVINCE, Role.COUNTY}),
     Capability.REVEAL_PERSONAL_DATA: frozenset(
         {Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE, Role.WORK_TEAM, Role.SYSADMIN}
     ),

@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fupin.accounts import selectors, services
+from fupin.accounts import roles, selectors, services
 from fupin.accounts.forms import LoginForm, TokenForm, UserEditForm, UserSearchForm
 from fupin.accounts.models import User
 from fupin.core import audit, scope
@@ -111,7 +111,15 @@ def user_list(request):
 def user_detail(request, pk: int):
     account = selectors.user_get(actor=request.user, pk=pk)
     can_edit = scope.editable(request.user, User.objects.filter(pk=account.pk)).exists()
-    return render(request, "accounts/user_detail.html", {"account": account, "can_edit": can_edit})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "can_edit": can_edit,
+            "can_search_audit": roles.may(request.user, roles.Capability.AUDIT_SEARCH),
+        },
+    )
 
 
 @login_required

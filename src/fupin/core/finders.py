@@ -31,7 +31,7 @@ class VendorFinder(BaseFinder):
     def find(self, path, find_all=False, **kwargs):
         source = VENDOR_FILES.get(path)
         if source is None:
-            return [] if find_all else None
+            return []  # what Django's own finders return for "not here", in both modes
         found = str(_node_modules() / source)
         return [found] if find_all else found
 

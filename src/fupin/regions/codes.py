@@ -15,7 +15,7 @@ PREFIX_LENGTH = {
     "village": 12,
     "group": 15,
 }
-_CODE = re.compile(r"^\d{12}(\d{3})?$")
+_CODE = re.compile(r"^[0-9]{12}([0-9]{3})?$")
 
 
 def is_valid(code: str) -> bool:
@@ -25,7 +25,7 @@ def is_valid(code: str) -> bool:
 def expand(code: str) -> str:
     """Accept a short code (``430524``) and pad it to the 12-digit form."""
     code = (code or "").strip()
-    if code.isdigit() and len(code) in (2, 4, 6, 9):
+    if code.isascii() and code.isdigit() and len(code) in (2, 4, 6, 9):
         return code.ljust(12, "0")
     return code
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fupin.accounts import roles
 from fupin.core import scope
 from fupin.core.export import csv_response
 from fupin.core.forms import apply_errors
@@ -36,7 +37,9 @@ def region_list(request):
 def region_detail(request, pk: str):
     region = selectors.region_get(actor=request.user, code=pk)
     children = selectors.region_children(actor=request.user, code=region.code)
-    can_edit = scope.editable(request.user, Region.objects.filter(pk=region.pk)).exists()
+    can_edit = roles.may(request.user, roles.Capability.MANAGE_REGIONS) and (
+        scope.editable(request.user, Region.objects.filter(pk=region.pk)).exists()
+    )
     return render(
         request,
         "regions/region_detail.html",
@@ -48,6 +51,8 @@ def region_detail(request, pk: str):
 @require_http_methods(["GET", "POST"])
 def region_edit(request, pk: str):
     region = get_object_or_404(scope.editable(request.user, Region.objects.all()), pk=pk)
+    if not roles.may(request.user, roles.Capability.MANAGE_REGIONS):
+        raise PermissionDenied(_("只有县级及以上管理部门可以维护行政区划。"))
     form = RegionRenameForm(request.POST or None, initial={"name": region.name})
     if request.method == "POST" and form.is_valid():
         try:

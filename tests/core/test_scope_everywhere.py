@@ -1,0 +1,190 @@
+"""Scope is security: for every model registered with fupin.core.scope, a user can neither
+read nor write an object outside its region through the pages, the API or the export.
+
+A model joins this test by registering (fupin/<app>/resources.py) and adding a case below;
+the completeness tests fail until both are done."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.forms.models import model_to_dict
+from django.urls import reverse
+
+from fupin.accounts import roles
+from fupin.accounts.models import User
+from fupin.core import scope
+from fupin.core.models import AuditEntry
+from fupin.regions.models import Region
+from tests import factories
+
+
+@dataclass(frozen=True)
+class Case:
+    viewer_role: str
+    viewer_region: str
+    make: Callable[[str, str], models.Model]  # (region code, unique marker) -> object
+    inside: str
+    outside: tuple[str, ...]
+    patch: dict
+    viewer_department: str = ""
+
+
+def _make_region(code: str, marker: str) -> Region:
+    return factories.make_region(parent=code, name=marker)
+
+
+def _make_audit(code: str, marker: str) -> AuditEntry:
+    return factories.make_audit_entry(region_code=code, target_repr=marker)
+
+
+def _make_user(code: str, marker: str) -> User:
+    level_role = {
+        "province": roles.Role.PROVINCE, "city": roles.Role.CITY, "county": roles.Role.COUNTY,
+        "township": roles.Role.TOWNSHIP, "village": roles.Role.VILLAGE,
+    }  # fmt: skip
+    from fupin.regions import codes
+
+    return factories.make_user(role=level_role[codes.level_of(code)], region=code, full_name=marker)
+
+
+TOWNSHIP = "430524100000"
+SIBLING_TOWNSHIP = "430524101000"
+OTHER_COUNTY = "431123000000"
+OTHER_COUNTY_TOWNSHIP = "431123100000"
+
+CASES: dict[type[models.Model], Case] = {
+    Region: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_region,
+        inside=TOWNSHIP,  # a new village of the viewer's township
+        outside=(SIBLING_TOWNSHIP, OTHER_COUNTY_TOWNSHIP, OTHER_COUNTY),
+        patch={"name": "越界修改"},
+    ),
+    AuditEntry: Case(
+        viewer_role=roles.Role.INSPECTOR,
+        viewer_region=TOWNSHIP,
+        make=_make_audit,
+        inside="430524100201",
+        outside=("430524101201", "431123100201", "430524000000", ""),
+        patch={"action": "tampered"},
+    ),
+    User: Case(
+        viewer_role=roles.Role.COUNTY,
+        viewer_region="430524000000",
+        make=_make_user,
+        inside="430524100201",
+        outside=("431123100201", "431123000000", "430500000000", "430000000000"),
+        patch={"full_name": "越界修改", "is_active": False},
+    ),
+}
+
+
+def _state(obj: models.Model) -> dict:
+    fresh = type(obj).objects.get(pk=obj.pk)
+    return model_to_dict(fresh)
+
+
+def _api_ids(response) -> set[str]:
+    payload = response.json()
+    return {str(item.get("id", item.get("code"))) for item in payload["results"]}
+
+
+def _text(response) -> str:
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("spec", scope.registered(), ids=lambda s: s.model._meta.label)
+@pytest.mark.django_db
+def test_user_cannot_read_or_write_outside_its_scope(client, spec):
+    factories.region_tree()
+    case = CASES[spec.model]
+    viewer = factories.make_user(
+        role=case.viewer_role, region=case.viewer_region, department=case.viewer_department
+    )
+    factories.login(client, viewer)
+    surfaces = spec.surfaces
+    inside = case.make(case.inside, "界内标记甲")
+    outsiders = [case.make(code, f"越界标记{i}") for i, code in enumerate(case.outside)]
+
+    # Pages: the list (plain and searched) shows the inside object and none outside.
+    # The search term matches every outside marker's name but echoes none of them whole.
+    listing = _text(client.get(reverse(surfaces.page_list)))
+    searched = _text(client.get(reverse(surfaces.page_list), {"q": "越界标记"}))
+    assert "界内标记甲" in listing
+    for i, _obj in enumerate(outsiders):
+        assert f"越界标记{i}" not in listing
+        assert f"越界标记{i}" not in searched
+
+    assert client.get(reverse(surfaces.page_detail, kwargs={"pk": inside.pk})).status_code == 200
+    export = _text(client.get(reverse(surfaces.export)))
+    assert "界内标记甲" in export
+
+    api_list = client.get(reverse(surfaces.api_list), {"page_size": 500})
+    assert api_list.status_code == 200
+    assert str(inside.pk) in _api_ids(api_list)
+
+    for i, obj in enumerate(outsiders):
+        before = _state(obj)
+        marker = f"越界标记{i}"
+        detail = client.get(reverse(surfaces.page_detail, kwargs={"pk": obj.pk}))
+        assert detail.status_code == 404, (obj, detail.status_code)
+        assert marker not in export
+        assert str(obj.pk) not in _api_ids(api_list)
+
+        api_detail = reverse(surfaces.api_detail, kwargs={"pk": obj.pk})
+        assert client.get(api_detail).status_code == 404
+        for method in ("patch", "put"):
+            response = getattr(client, method)(
+                api_detail, data=json.dumps(case.patch), content_type="application/json"
+            )
+            assert response.status_code in (403, 404, 405), (method, response.status_code)
+        assert client.delete(api_detail).status_code in (403, 404, 405)
+
+        if surfaces.page_edit:
+            edit = reverse(surfaces.page_edit, kwargs={"pk": obj.pk})
+            assert client.get(edit).status_code == 404
+            assert client.post(edit, case.patch).status_code == 404
+        else:
+            assert client.post(reverse(surfaces.page_detail, kwargs={"pk": obj.pk}), case.patch).status_code in (404, 405)
+
+        assert _state(obj) == before, f"{obj!r} changed through an out-of-scope request"
+
+
+def test_every_scoped_model_has_a_case():
+    missing = [s.model._meta.label for s in scope.registered() if s.model not in CASES]
+    assert not missing, f"add a scope test case for {missing}"
+
+
+# Models that hold no region of their own, with the reason they need no region scope.
+NOT_REGION_SCOPED = {
+    "core.Job": "owned by one user; selectors filter by owner (tests/core/test_jobs.py)",
+}
+
+
+def _holds_a_region(model: type[models.Model]) -> bool:
+    for field in model._meta.get_fields():
+        if getattr(field, "related_model", None) is Region and field.concrete:
+            return True
+        if field.concrete and "region" in field.name:
+            return True
+    return model is Region
+
+
+def test_every_model_that_holds_a_region_is_scoped():
+    registered = {s.model for s in scope.registered()}
+    ours = [m for m in apps.get_models() if m.__module__.startswith("fupin.")]
+    unscoped = [
+        m._meta.label
+        for m in ours
+        if _holds_a_region(m) and m not in registered and m._meta.label not in NOT_REGION_SCOPED
+    ]
+    assert not unscoped, f"register these with fupin.core.scope: {unscoped}"

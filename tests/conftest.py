@@ -5,7 +5,7 @@ import os
 import pytest
 from django.db import connection
 
-from fupin.core import audit_sql
+from fupin.core import audit_sql, context
 from tests import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are
@@ -40,5 +40,8 @@ def flushable_audit(transactional_db):
 
 
 @pytest.fixture(autouse=True)
-def _english_off(settings):
-    settings.LANGUAGE_CODE = "zh-hans"
+def _fresh_origin():
+    """Each test starts without the request id a previous command or request left."""
+    context.clear()
+    yield
+    context.clear()

@@ -40,7 +40,11 @@ def region_tree() -> dict[str, Region]:
     for code, name in TREE:
         made[code], _ = Region.objects.get_or_create(
             code=code,
-            defaults={"name": name, "level": codes.level_of(code), "parent_id": codes.parent_code(code)},
+            defaults={
+                "name": name,
+                "level": codes.level_of(code),
+                "parent_id": codes.parent_code(code),
+            },
         )
     return made
 
@@ -82,7 +86,9 @@ def make_user(
     return user
 
 
-def make_audit_entry(*, region_code: str, target_repr: str | None = None, action: str = "test.action") -> AuditEntry:
+def make_audit_entry(
+    *, region_code: str, target_repr: str | None = None, action: str = "test.action"
+) -> AuditEntry:
     with transaction.atomic():
         return audit.record(
             actor=None,

@@ -62,7 +62,9 @@ def migrate() -> None:
 
 @app.command()
 def demo(
-    force: Annotated[bool, typer.Option(help="Load even when the database already has users.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Load even when the database already has users.")
+    ] = False,
 ) -> None:
     """Load the demo regions and one demo account per role."""
     _django()
@@ -76,11 +78,24 @@ def demo(
 @app.command()
 def createuser(
     username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="county, township, village, work_team, paired_cadre, department, inspector, city, province or sysadmin.")],
-    region: Annotated[str, typer.Option(help="Region code of the user's scope; empty only for a national sysadmin.")] = "",
-    department: Annotated[str, typer.Option(help="For department users: medical_insurance, education, …")] = "",
+    role: Annotated[
+        str,
+        typer.Option(
+            help="county, township, village, work_team, paired_cadre, department, "
+            "inspector, city, province or sysadmin."
+        ),
+    ],
+    region: Annotated[
+        str,
+        typer.Option(help="Region code of the user's scope; empty only for a national sysadmin."),
+    ] = "",
+    department: Annotated[
+        str, typer.Option(help="For department users: medical_insurance, education, …")
+    ] = "",
     full_name: Annotated[str, typer.Option(help="The person's name.")] = "",
-    password: Annotated[str, typer.Option(help="Omit to be asked (recommended).", hide_input=True)] = "",
+    password: Annotated[
+        str, typer.Option(help="Omit to be asked (recommended).", hide_input=True)
+    ] = "",
 ) -> None:
     """Create an account with its role and region scope."""
     _django()
@@ -93,9 +108,14 @@ def createuser(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = user_create(
-            actor=None, username=username, password=password, role=role,
-            region_code=region or None, department=department, full_name=full_name,
-        )  # fmt: skip
+            actor=None,
+            username=username,
+            password=password,
+            role=role,
+            region_code=region or None,
+            department=department,
+            full_name=full_name,
+        )
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             for message in messages:
@@ -112,6 +132,42 @@ def token(username: Annotated[str, typer.Argument(help="The account the token ac
     from fupin.accounts.services import user_token
 
     typer.echo(user_token(username=username))
+
+
+@app.command()
+def resetpassword(
+    username: Annotated[str, typer.Argument(help="The account to help back in.")],
+    password: Annotated[
+        str, typer.Option(help="New password; omit to be asked.", hide_input=True)
+    ] = "",
+    keep_password: Annotated[
+        bool, typer.Option(help="Only unlock / reset the second factor.")
+    ] = False,
+    second_factor: Annotated[
+        bool, typer.Option(help="Also forget the account's authenticator (lost phone).")
+    ] = False,
+) -> None:
+    """Set a new password, lift a lockout and optionally reset the second factor."""
+    _django()
+    _command_origin()
+    from django.core.exceptions import ValidationError
+
+    from fupin.accounts.services import user_reset_credentials
+
+    if not keep_password and not password:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user_reset_credentials(
+            username=username,
+            password=None if keep_password else password,
+            reset_second_factor=second_factor,
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"{username}: reset done")
 
 
 @app.command()
@@ -132,18 +188,25 @@ def worker(
 def run(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Demo mode: load demo data when empty, no second factor, plain HTTP.")] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(help="Demo mode: load demo data when empty, no second factor, plain HTTP."),
+    ] = False,
     with_worker: Annotated[bool, typer.Option(help="Also start one background worker.")] = True,
     threads: Annotated[int, typer.Option(help="Request threads.")] = 8,
 ) -> None:
     """Serve fupin (migrating first), with a background worker beside it."""
     _django(demo=demo)
     _command_origin()
+    from fupin.core.setup import compile_translations
+
+    # Cheap when nothing changed; makes `fupin run` enough on its own after an upgrade.
+    compile_translations()
+    _call("collectstatic", interactive=False, verbosity=0)
     _call("migrate", interactive=False, verbosity=0)
     if demo:
-        from fupin.demo.load import DEMO_PASSWORD, demo_accounts, demo_load
-
         from fupin.accounts.models import User
+        from fupin.demo.load import DEMO_PASSWORD, demo_accounts, demo_load
 
         if not User.objects.exists():
             typer.echo("fupin: loading demo data …")

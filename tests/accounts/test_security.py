@@ -28,7 +28,9 @@ def test_an_account_is_locked_after_five_failures_even_with_the_right_password(c
     for _ in range(5):
         client.post(reverse("accounts:login"), {"username": "wang", "password": "wrong-password"})
 
-    response = client.post(reverse("accounts:login"), {"username": "wang", "password": factories.PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "wang", "password": factories.PASSWORD}
+    )
 
     assert response.status_code == 429
     assert "锁定" in response.content.decode()
@@ -40,7 +42,9 @@ def test_four_failures_do_not_lock_the_account(client, tree):
     for _ in range(4):
         page = client.post(reverse("accounts:login"), {"username": "li", "password": "wrong"})
         assert "账号或密码错误" in page.content.decode()
-    response = client.post(reverse("accounts:login"), {"username": "li", "password": factories.PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "li", "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -49,15 +53,23 @@ def test_the_lockout_threshold_is_configurable(client, tree, settings):
     factories.make_user(username="zhao")
     for _ in range(2):
         client.post(reverse("accounts:login"), {"username": "zhao", "password": "wrong"})
-    response = client.post(reverse("accounts:login"), {"username": "zhao", "password": factories.PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "zhao", "password": factories.PASSWORD}
+    )
     assert response.status_code == 429
 
 
-@pytest.mark.parametrize("role,region", [(roles.Role.COUNTY, "430524000000"), (roles.Role.SYSADMIN, None)])
-def test_county_and_admin_roles_must_enrol_a_second_factor_before_any_page(client, tree, settings, role, region):
+@pytest.mark.parametrize(
+    "role,region", [(roles.Role.COUNTY, "430524000000"), (roles.Role.SYSADMIN, None)]
+)
+def test_county_and_admin_roles_must_enrol_a_second_factor_before_any_page(
+    client, tree, settings, role, region
+):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no back-off wait after the deliberate wrong token
     user = factories.make_user(role=role, region=region, username="boss")
-    response = client.post(reverse("accounts:login"), {"username": "boss", "password": factories.PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "boss", "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
 
     assert client.get("/").url == reverse("accounts:otp_setup")
@@ -79,12 +91,16 @@ def test_an_enrolled_user_must_enter_a_token_at_each_sign_in(client, tree):
     client.post(reverse("accounts:login"), {"username": "boss", "password": factories.PASSWORD})
 
     assert client.get(reverse("regions:list")).url.startswith(reverse("accounts:otp_verify"))
-    response = client.post(reverse("accounts:otp_verify"), {"token": _totp_now(device), "next": "/regions/"})
+    response = client.post(
+        reverse("accounts:otp_verify"), {"token": _totp_now(device), "next": "/regions/"}
+    )
     assert response.url == "/regions/"
     assert client.get("/regions/").status_code == 200
 
 
-@pytest.mark.parametrize("role,region", [(roles.Role.TOWNSHIP, "430524100000"), (roles.Role.INSPECTOR, "430524000000")])
+@pytest.mark.parametrize(
+    "role,region", [(roles.Role.TOWNSHIP, "430524100000"), (roles.Role.INSPECTOR, "430524000000")]
+)
 def test_other_roles_sign_in_with_a_password_alone(client, tree, role, region):
     factories.make_user(role=role, region=region, username="staff")
     client.post(reverse("accounts:login"), {"username": "staff", "password": factories.PASSWORD})
@@ -105,7 +121,10 @@ def test_settings_default_to_secure_cookies_and_a_required_second_factor():
 
     from fupin.config import settings as settings_module
 
-    saved = {k: os.environ.pop(k, None) for k in ("FUPIN_DEMO", "FUPIN_DEBUG", "FUPIN_SECURE_COOKIES", "FUPIN_OTP_REQUIRED")}
+    saved = {
+        k: os.environ.pop(k, None)
+        for k in ("FUPIN_DEMO", "FUPIN_DEBUG", "FUPIN_SECURE_COOKIES", "FUPIN_OTP_REQUIRED")
+    }
     try:
         fresh = importlib.reload(settings_module)
         assert fresh.SESSION_COOKIE_SECURE and fresh.CSRF_COOKIE_SECURE

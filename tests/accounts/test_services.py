@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 
 def test_creating_an_account_records_it_without_the_password(tree):
     user = user_create(
-        actor=None, username="chen", password="a-long-enough-password", role=roles.Role.TOWNSHIP,
-        region_code="430524100", full_name="陈六",
-    )  # fmt: skip
+        actor=None,
+        username="chen",
+        password="a-long-enough-password",
+        role=roles.Role.TOWNSHIP,
+        region_code="430524100",
+        full_name="陈六",
+    )
     assert user.region_id == "430524100000"  # short codes are expanded
     entry = AuditEntry.objects.get(action="user.create")
     assert entry.after["username"] == "chen"
@@ -37,23 +41,37 @@ def test_creating_an_account_records_it_without_the_password(tree):
 def test_account_scope_must_fit_the_role(tree, role, region, department, field, message):
     with pytest.raises(ValidationError) as error:
         user_create(
-            actor=None, username="x", password="a-long-enough-password", role=role,
-            region_code=region, department=department,
-        )  # fmt: skip
+            actor=None,
+            username="x",
+            password="a-long-enough-password",
+            role=role,
+            region_code=region,
+            department=department,
+        )
     assert message in " ".join(error.value.message_dict[field])
 
 
 def test_weak_passwords_are_refused(tree):
     with pytest.raises(ValidationError):
-        user_create(actor=None, username="weak", password="12345678", role=roles.Role.VILLAGE,
-                    region_code="430524100201")  # fmt: skip
+        user_create(
+            actor=None,
+            username="weak",
+            password="12345678",
+            role=roles.Role.VILLAGE,
+            region_code="430524100201",
+        )
 
 
 def test_a_county_manager_cannot_create_accounts_in_another_county(tree):
     manager = factories.make_user(role=roles.Role.COUNTY, region="430524000000")
     with pytest.raises(PermissionDenied):
-        user_create(actor=manager, username="x", password="a-long-enough-password",
-                    role=roles.Role.TOWNSHIP, region_code="431123100000")  # fmt: skip
+        user_create(
+            actor=manager,
+            username="x",
+            password="a-long-enough-password",
+            role=roles.Role.TOWNSHIP,
+            region_code="431123100000",
+        )
     assert not User.objects.filter(username="x").exists()
 
 

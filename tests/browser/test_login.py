@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_township_clerk_signs_in_sees_the_dashboard_and_switches_region(page):
     factories.region_tree()
-    factories.make_user(role=roles.Role.TOWNSHIP, region="430524100000", username="clerk", full_name="王小明")
+    factories.make_user(
+        role=roles.Role.TOWNSHIP, region="430524100000", username="clerk", full_name="王小明"
+    )
     console_errors = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
 

@@ -15,7 +15,9 @@ def test_unauthenticated_requests_get_the_error_shape_in_chinese(client):
     assert response.status_code in (401, 403)
     error = response.json()["error"]
     assert error["status"] == response.status_code
-    assert error["message"] == "请先登录。" or "权限" in error["message"] or "登录" in error["message"]
+    assert (
+        error["message"] == "请先登录。" or "权限" in error["message"] or "登录" in error["message"]
+    )
 
 
 def test_not_found_carries_a_chinese_message(client, tree):
@@ -62,9 +64,13 @@ def test_me_describes_the_signed_in_user(client, tree):
     user = factories.make_user(role=roles.Role.VILLAGE, region="430524100201", full_name="李四")
     factories.login(client, user)
     assert client.get(reverse("api:me")).json() == {
-        "username": user.username, "full_name": "李四", "role": "village",
-        "role_label": "村扶贫专干", "region": "430524100201", "department": "",
-    }  # fmt: skip
+        "username": user.username,
+        "full_name": "李四",
+        "role": "village",
+        "role_label": "村扶贫专干",
+        "region": "430524100201",
+        "department": "",
+    }
 
 
 def test_session_users_who_need_a_second_factor_are_refused_until_verified(client, tree):
@@ -80,7 +86,13 @@ def test_openapi_schema_documents_the_api(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ("/api/v1/regions/", "/api/v1/audit/", "/api/v1/users/", "/api/v1/jobs/", "/api/v1/me/"):
+    for path in (
+        "/api/v1/regions/",
+        "/api/v1/audit/",
+        "/api/v1/users/",
+        "/api/v1/jobs/",
+        "/api/v1/me/",
+    ):
         assert path in schema["paths"], path
     assert "patch" not in schema["paths"]["/api/v1/audit/{id}/"]
 

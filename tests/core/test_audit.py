@@ -125,14 +125,20 @@ def test_inspector_searches_the_log_by_action_and_user(client, tree):
     assert page.status_code == 200
     assert "region.rename" in text
     assert "other.thing" not in text
-    detail = client.get(reverse("core:audit_detail", kwargs={"pk": AuditEntry.objects.get(action="region.rename").pk}))
+    detail = client.get(
+        reverse(
+            "core:audit_detail", kwargs={"pk": AuditEntry.objects.get(action="region.rename").pk}
+        )
+    )
     assert "红星新村" in detail.content.decode() and "红星村" in detail.content.decode()
 
 
 def test_audit_search_rejects_a_reversed_date_range_in_chinese(client, tree):
     inspector = factories.make_user(role=roles.Role.INSPECTOR, region="430524000000")
     factories.login(client, inspector)
-    page = client.get(reverse("core:audit_list"), {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    page = client.get(
+        reverse("core:audit_list"), {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
     assert "起始日期不能晚于截止日期" in page.content.decode()
 
 

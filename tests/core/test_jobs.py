@@ -15,7 +15,9 @@ def _start_audit_export(client, inspector):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_background_export_runs_in_the_worker_and_its_page_shows_progress(client, flushable_audit, settings, tmp_path):
+def test_a_background_export_runs_in_the_worker_and_its_page_shows_progress(
+    client, flushable_audit, settings, tmp_path
+):
     settings.FUPIN_EXPORT_DIR = tmp_path
     factories.region_tree()
     inspector = factories.make_user(role=roles.Role.INSPECTOR, region="430524000000")
@@ -25,7 +27,9 @@ def test_a_background_export_runs_in_the_worker_and_its_page_shows_progress(clie
 
     response = _start_audit_export(client, inspector)
     job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("core:job_detail", kwargs={"pk": job.pk})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "core:job_detail", kwargs={"pk": job.pk}
+    )
     assert job.status == JobStatus.QUEUED
     assert "排队中" in client.get(response["Location"]).content.decode()
 
@@ -46,7 +50,9 @@ def test_a_background_export_runs_in_the_worker_and_its_page_shows_progress(clie
 @pytest.mark.django_db
 def test_a_running_job_page_polls_with_htmx(client, tree):
     user = factories.make_user()
-    job = Job.objects.create(kind="x", title="测试任务", owner=user, status=JobStatus.RUNNING, done=5, total=10)
+    job = Job.objects.create(
+        kind="x", title="测试任务", owner=user, status=JobStatus.RUNNING, done=5, total=10
+    )
     factories.login(client, user)
     text = client.get(reverse("core:job_detail", kwargs={"pk": job.pk})).content.decode()
     assert 'hx-trigger="every 1s"' in text

@@ -18,7 +18,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 
 
 def test_the_dashboard_shows_the_users_area_and_the_regions_below(client, tree):
-    factories.login(client, factories.make_user(role=roles.Role.TOWNSHIP, region="430524100000", full_name="王五"))
+    factories.login(
+        client,
+        factories.make_user(role=roles.Role.TOWNSHIP, region="430524100000", full_name="王五"),
+    )
     text = client.get("/").content.decode()
     assert "工作台" in text and "王五" in text and "乡镇扶贫工作站" in text
     assert "红星村" in text and "新田村" in text
@@ -41,7 +44,12 @@ def test_the_breadcrumb_runs_from_the_province_to_the_current_region(client, tre
 
 def test_switching_region_narrows_pages_and_refuses_regions_outside_scope(client, tree):
     factories.login(client, factories.make_user(role=roles.Role.COUNTY, region="430524000000"))
-    assert client.post(reverse("core:region_select"), {"region": "430524101000", "next": "/"}).status_code == 302
+    assert (
+        client.post(
+            reverse("core:region_select"), {"region": "430524101000", "next": "/"}
+        ).status_code
+        == 302
+    )
     assert client.session[SESSION_REGION_KEY] == "430524101000"
     text = client.get(reverse("regions:list")).content.decode()
     assert "大塘村" in text and "红星村" not in text
@@ -85,7 +93,10 @@ def test_pages_carry_a_strict_content_security_policy(client):
     response = client.get(reverse("accounts:login"))
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
 

@@ -45,9 +45,12 @@ def _make_audit(code: str, marker: str) -> AuditEntry:
 
 def _make_user(code: str, marker: str) -> User:
     level_role = {
-        "province": roles.Role.PROVINCE, "city": roles.Role.CITY, "county": roles.Role.COUNTY,
-        "township": roles.Role.TOWNSHIP, "village": roles.Role.VILLAGE,
-    }  # fmt: skip
+        "province": roles.Role.PROVINCE,
+        "city": roles.Role.CITY,
+        "county": roles.Role.COUNTY,
+        "township": roles.Role.TOWNSHIP,
+        "village": roles.Role.VILLAGE,
+    }
     from fupin.regions import codes
 
     return factories.make_user(role=level_role[codes.level_of(code)], region=code, full_name=marker)
@@ -154,7 +157,9 @@ def test_user_cannot_read_or_write_outside_its_scope(client, spec):
             assert client.get(edit).status_code == 404
             assert client.post(edit, case.patch).status_code == 404
         else:
-            assert client.post(reverse(surfaces.page_detail, kwargs={"pk": obj.pk}), case.patch).status_code in (404, 405)
+            assert client.post(
+                reverse(surfaces.page_detail, kwargs={"pk": obj.pk}), case.patch
+            ).status_code in (404, 405)
 
         assert _state(obj) == before, f"{obj!r} changed through an out-of-scope request"
 

@@ -42,7 +42,10 @@ def test_every_region_contains_itself_and_is_contained_in_its_parent(item):
     if parent is not None:
         assert codes.contains(parent, code)
         assert not codes.contains(code, parent)
-        assert codes.LEVELS.index(codes.level_of(parent)) == codes.LEVELS.index(codes.level_of(code)) - 1
+        assert (
+            codes.LEVELS.index(codes.level_of(parent))
+            == codes.LEVELS.index(codes.level_of(code)) - 1
+        )
 
 
 @given(region_code(), region_code())
@@ -59,7 +62,9 @@ def test_short_codes_expand_to_twelve_digits():
     assert codes.expand("430524100201") == "430524100201"
 
 
-@pytest.mark.parametrize("bad", ["", "43052", "43052410020x", "4305241002011", "４３０５２４１００２０１"])
+@pytest.mark.parametrize(
+    "bad", ["", "43052", "43052410020x", "4305241002011", "４３０５２４１００２０１"]
+)
 def test_malformed_codes_are_refused(bad):
     assert not codes.is_valid(bad)
     with pytest.raises(ValueError):

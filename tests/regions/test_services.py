@@ -34,15 +34,29 @@ def test_bad_regions_are_refused_with_a_chinese_reason(tree, code, name, message
     assert message in str(error.value)
 
 
-@pytest.mark.parametrize("role,region", [(roles.Role.TOWNSHIP, "430524100000"), (roles.Role.VILLAGE, "430524100201"),
-                                         (roles.Role.INSPECTOR, "430524000000")])  # fmt: skip
+@pytest.mark.parametrize(
+    "role,region",
+    [
+        (roles.Role.TOWNSHIP, "430524100000"),
+        (roles.Role.VILLAGE, "430524100201"),
+        (roles.Role.INSPECTOR, "430524000000"),
+    ],
+)
 def test_staff_below_the_county_cannot_change_the_region_tree(client, tree, role, region):
     user = factories.make_user(role=role, region=region)
     with pytest.raises(PermissionDenied):
-        services.region_rename(actor=user, region=Region.objects.get(pk="430524100201"), name="改名")
+        services.region_rename(
+            actor=user, region=Region.objects.get(pk="430524100201"), name="改名"
+        )
     factories.login(client, user)
-    assert client.get(reverse("regions:edit", kwargs={"pk": "430524100201"})).status_code in (403, 404)
-    response = client.patch(reverse("api:region-detail", kwargs={"pk": "430524100201"}),
-                            data={"name": "改名"}, content_type="application/json")  # fmt: skip
+    assert client.get(reverse("regions:edit", kwargs={"pk": "430524100201"})).status_code in (
+        403,
+        404,
+    )
+    response = client.patch(
+        reverse("api:region-detail", kwargs={"pk": "430524100201"}),
+        data={"name": "改名"},
+        content_type="application/json",
+    )
     assert response.status_code in (403, 404)
     assert Region.objects.get(pk="430524100201").name == "红星村"

@@ -15,17 +15,35 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "full_name", "role", "role_label", "region", "department",
-            "phone", "is_active", "last_login", "version",
-        ]  # fmt: skip
-        read_only_fields = ["id", "username", "role", "region", "department", "last_login",
-                            "version"]  # fmt: skip
+            "id",
+            "username",
+            "full_name",
+            "role",
+            "role_label",
+            "region",
+            "department",
+            "phone",
+            "is_active",
+            "last_login",
+            "version",
+        ]
+        read_only_fields = [
+            "id",
+            "username",
+            "role",
+            "region",
+            "department",
+            "last_login",
+            "version",
+        ]
 
 
 class UserViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
-):  # fmt: skip
+):
     """账号：县级管理员和系统管理员可查看、修改其管辖范围内的账号。"""
 
     serializer_class = UserSerializer

@@ -40,7 +40,7 @@ class TokenForm(forms.Form):
 class UserSearchForm(forms.Form):
     q = forms.CharField(label=_("账号或姓名"), required=False)
     role = forms.ChoiceField(
-        label=_("角色"), required=False, choices=[("", _("全部"))] + list(Role.choices)
+        label=_("角色"), required=False, choices=[("", _("全部")), *Role.choices]
     )
 
 

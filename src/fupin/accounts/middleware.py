@@ -5,8 +5,14 @@ from django_otp import user_has_device
 
 from fupin.accounts import roles
 
-_EXEMPT_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/",
-                    "/i18n/", "/api/")  # fmt: skip
+_EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/otp/",
+    "/static/",
+    "/i18n/",
+    "/api/",
+)
 
 
 class SecondFactorMiddleware:

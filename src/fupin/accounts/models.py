@@ -22,9 +22,7 @@ class User(AbstractUser):
         related_name="+",
         help_text=_("留空表示全国，仅系统管理员可以留空。"),
     )
-    department = models.CharField(
-        _("部门"), max_length=30, choices=Department.choices, blank=True
-    )
+    department = models.CharField(_("部门"), max_length=30, choices=Department.choices, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 

@@ -9,7 +9,7 @@ from fupin.accounts import roles
 from fupin.accounts.models import User
 from fupin.core import audit, scope
 from fupin.regions import codes
-from fupin.regions.models import Region
+from fupin.regions.models import Level, Region
 
 AUDITED_FIELDS = ["username", "full_name", "role", "region", "department", "phone", "is_active"]
 
@@ -22,11 +22,16 @@ def _validate_scope(*, role: str, region_code: str | None, department: str) -> N
             raise ValidationError({"region": _("除系统管理员外，每个账号都必须有管辖区域。")})
     else:
         if not Region.objects.filter(code=region_code).exists():
-            raise ValidationError({"region": _("区划代码 %(code)s 不存在。") % {"code": region_code}})
+            raise ValidationError(
+                {"region": _("区划代码 %(code)s 不存在。") % {"code": region_code}}
+            )
         levels = roles.SCOPE_LEVEL[role]
         if levels is not None and codes.level_of(region_code) not in levels:
             raise ValidationError(
-                {"region": _("该角色的管辖区域应为：%(levels)s。") % {"levels": "、".join(levels)}}
+                {
+                    "region": _("该角色的管辖区域应为：%(levels)s。")
+                    % {"levels": "、".join(str(Level(level).label) for level in levels)}
+                }
             )
     if role == roles.Role.DEPARTMENT and department not in roles.Department.values:
         raise ValidationError({"department": _("行业部门账号必须选择部门。")})
@@ -114,9 +119,13 @@ def user_update(
     user.save(update_fields=["full_name", "phone", "is_active", "version"])
     old, new = audit.changes(before, audit.snapshot(user, AUDITED_FIELDS))
     audit.record(
-        actor=actor, action="user.update", target=user, region_code=user.region_id,
-        before=old, after=new,
-    )  # fmt: skip
+        actor=actor,
+        action="user.update",
+        target=user,
+        region_code=user.region_id,
+        before=old,
+        after=new,
+    )
     return user
 
 
@@ -128,10 +137,50 @@ def user_token(*, username: str) -> str:
     try:
         user = User.objects.get(username=username, is_active=True)
     except User.DoesNotExist:
-        raise ValidationError({"username": _("账号 %(name)s 不存在或已停用。") % {"name": username}}) from None
+        raise ValidationError(
+            {"username": _("账号 %(name)s 不存在或已停用。") % {"name": username}}
+        ) from None
     token, created = Token.objects.get_or_create(user=user)
     audit.record(
-        actor=None, action="user.token.create" if created else "user.token.show", target=user,
+        actor=None,
+        action="user.token.create" if created else "user.token.show",
+        target=user,
         region_code=user.region_id,
-    )  # fmt: skip
+    )
     return token.key
+
+
+@transaction.atomic
+def user_reset_credentials(
+    *, username: str, password: str | None = None, reset_second_factor: bool = False
+) -> User:
+    """For the operator: set a new password, forget the TOTP devices (a lost phone) and
+    lift a lockout. Run from the command line only; audited."""
+    from axes.utils import reset as axes_reset
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    try:
+        user = User.objects.select_for_update().get(username=username)
+    except User.DoesNotExist:
+        raise ValidationError(
+            {"username": _("账号 %(name)s 不存在。") % {"name": username}}
+        ) from None
+    done = []
+    if password is not None:
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        done.append("password")
+    if reset_second_factor:
+        TOTPDevice.objects.filter(user=user).delete()
+        done.append("second_factor")
+    axes_reset(username=username)
+    done.append("lockout")
+    audit.record(
+        actor=None,
+        action="user.reset_credentials",
+        target=user,
+        region_code=user.region_id,
+        after={"reset": done},
+    )
+    return user

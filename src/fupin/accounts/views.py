@@ -52,9 +52,11 @@ def otp_setup(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 audit.record(
-                    actor=request.user, action="otp.enrol", target=request.user,
+                    actor=request.user,
+                    action="otp.enrol",
+                    target=request.user,
                     region_code=request.user.region_id,
-                )  # fmt: skip
+                )
             otp_login(request, device)
             messages.success(request, _("双因素认证已启用。"))
             return redirect(_next_url(request))
@@ -89,9 +91,11 @@ def otp_verify(request):
             return redirect(_next_url(request))
         with transaction.atomic():
             audit.record(
-                actor=request.user, action="otp.failed", target=request.user,
+                actor=request.user,
+                action="otp.failed",
+                target=request.user,
                 region_code=request.user.region_id,
-            )  # fmt: skip
+            )
         form.add_error("token", _("验证码不正确或已过期。"))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -104,7 +108,9 @@ def user_list(request):
     )
     if form.is_valid() and form.cleaned_data.get("role"):
         users = users.filter(role=form.cleaned_data["role"])
-    return render(request, "accounts/user_list.html", {"form": form, "page": page_of(request, users)})
+    return render(
+        request, "accounts/user_list.html", {"form": form, "page": page_of(request, users)}
+    )
 
 
 @login_required
@@ -128,7 +134,11 @@ def user_edit(request, pk: int):
     account = get_object_or_404(scope.editable(request.user, User.objects.all()), pk=pk)
     form = UserEditForm(
         request.POST or None,
-        initial={"full_name": account.full_name, "phone": account.phone, "is_active": account.is_active},
+        initial={
+            "full_name": account.full_name,
+            "phone": account.phone,
+            "is_active": account.is_active,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,10 +156,25 @@ def user_export(request):
     users = selectors.user_list(
         actor=request.user, within=request.region_code, search=request.GET.get("q", "")
     )
-    header = [_("账号"), _("姓名"), _("角色"), _("管辖区域"), _("部门"), _("允许登录"), _("最近登录")]
+    header = [
+        _("账号"),
+        _("姓名"),
+        _("角色"),
+        _("管辖区域"),
+        _("部门"),
+        _("允许登录"),
+        _("最近登录"),
+    ]
     rows = (
-        (u.username, u.full_name, u.get_role_display(), u.region_id or "", u.get_department_display(),
-         _("是") if u.is_active else _("否"), u.last_login)
+        (
+            u.username,
+            u.full_name,
+            u.get_role_display(),
+            u.region_id or "",
+            u.get_department_display(),
+            _("是") if u.is_active else _("否"),
+            u.last_login,
+        )
         for u in users.iterator(chunk_size=1000)
-    )  # fmt: skip
+    )
     return csv_response("users", header, rows)

@@ -240,7 +240,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "fupin API",
-    "DESCRIPTION": "扶贫 — 农户信息、标准、程序与防返贫监测系统的接口。所有数据按用户的行政区划范围过滤。",
+    "DESCRIPTION": (
+        "扶贫 — 农户信息、标准、程序与防返贫监测系统的接口。所有数据按用户的行政区划范围过滤。"
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

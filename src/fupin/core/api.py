@@ -18,10 +18,20 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "at", "actor_username", "action", "target_type", "target_id",
-            "target_repr", "region_code", "before", "after", "request_id",
-            "ip_address", "channel",
-        ]  # fmt: skip
+            "id",
+            "at",
+            "actor_username",
+            "action",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "region_code",
+            "before",
+            "after",
+            "request_id",
+            "ip_address",
+            "channel",
+        ]
 
 
 class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -42,9 +52,18 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "kind", "title", "status", "done", "total", "percent", "message",
-            "created_at", "started_at", "finished_at",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "title",
+            "status",
+            "done",
+            "total",
+            "percent",
+            "message",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -91,5 +91,3 @@ def _token_authentication():
     from rest_framework.authentication import TokenAuthentication
 
     return TokenAuthentication
-
-

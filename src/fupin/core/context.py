@@ -16,7 +16,9 @@ class Origin:
     channel: str = "web"
 
 
-_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("fupin_origin", default=None)
+_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar(
+    "fupin_origin", default=None
+)
 
 
 def current() -> Origin:
@@ -32,6 +34,10 @@ def current() -> Origin:
 def begin(value: Origin) -> None:
     """Set the origin for the rest of this thread (a command-line process)."""
     _origin.set(value)
+
+
+def clear() -> None:
+    _origin.set(None)
 
 
 @contextmanager

@@ -38,9 +38,10 @@ def server_error(request):
     # No template context processors here: the failure may have come from them.
     if _api(request):
         return _respond(request, 500, "500.html", _("服务器内部错误。"))
+    from django.http import HttpResponseServerError
     from django.template import loader
 
-    from django.http import HttpResponseServerError
-
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))
+    return HttpResponseServerError(
+        template.render({"request_id": getattr(request, "request_id", "")})
+    )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.files.storage import FileSystemStorage
 from django.core.checks import Error
+from django.core.files.storage import FileSystemStorage
 
 VENDOR_FILES = {
     "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
@@ -24,8 +24,12 @@ class VendorFinder(BaseFinder):
     def check(self, **kwargs):
         missing = [s for s in VENDOR_FILES.values() if not (_node_modules() / s).exists()]
         if missing:
-            return [Error(f"front-end packages missing: {missing}; run npm ci (make setup)",
-                          id="fupin.E001")]  # fmt: skip
+            return [
+                Error(
+                    f"front-end packages missing: {missing}; run npm ci (make setup)",
+                    id="fupin.E001",
+                )
+            ]
         return []
 
     def find(self, path, find_all=False, **kwargs):

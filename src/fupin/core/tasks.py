@@ -32,8 +32,20 @@ AUDIT_EXPORT_HEADER_FIELDS = [
 
 
 def audit_export_header() -> list[str]:
-    return [_("时间"), _("操作人账号"), _("操作"), _("对象类型"), _("对象编号"), _("对象"),
-            _("所属区划"), _("修改前"), _("修改后"), _("请求编号"), _("IP地址"), _("渠道")]  # fmt: skip
+    return [
+        _("时间"),
+        _("操作人账号"),
+        _("操作"),
+        _("对象类型"),
+        _("对象编号"),
+        _("对象"),
+        _("所属区划"),
+        _("修改前"),
+        _("修改后"),
+        _("请求编号"),
+        _("IP地址"),
+        _("渠道"),
+    ]
 
 
 def audit_export_rows(entries):
@@ -51,7 +63,8 @@ def audit_export_rows(entries):
         ]
 
 
-def _filters(params: dict) -> dict:
+def audit_filters(params: dict) -> dict:
+    """Stored (JSON) search filters back into the selector's keyword arguments."""
     filters = dict(params)
     for key in ("date_from", "date_to"):
         if filters.get(key):
@@ -64,7 +77,7 @@ def audit_export(job_id: str) -> None:
     """Write the audit rows the job's owner may see, with its filters, to a CSV file."""
     job = Job.objects.select_related("owner").get(pk=job_id)
     try:
-        entries = selectors.audit_search(actor=job.owner, **_filters(job.params))
+        entries = selectors.audit_search(actor=job.owner, **audit_filters(job.params))
         total = entries.count()
         jobs.job_running(job_id, total=total)
         settings.FUPIN_EXPORT_DIR.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fupin.core.middleware import SESSION_REGION_KEY
@@ -28,7 +29,7 @@ def region_select(request):
     """Switch the region the pages show; only regions inside the user's scope are accepted."""
     code = request.POST.get("region", "")
     if code and not region_in_scope(request.user, code):
-        return HttpResponseBadRequest("区划不在您的管辖范围内。")
+        return HttpResponseBadRequest(_("区划不在您的管辖范围内。"))
     if code:
         request.session[SESSION_REGION_KEY] = code
     else:

@@ -20,25 +20,26 @@ def _require_auditor(user) -> None:
 
 
 def _search(request):
+    """The search form and its filters in JSON-safe form (dates as ISO text), which is
+    what a background export stores; ``_entries`` turns them into the selector's query."""
     form = AuditSearchForm(request.GET or None)
-    filters = form.filters() if form.is_bound else {}
-    filters_for_selector = dict(form.cleaned_data) if form.is_bound and form.is_valid() else {}
-    entries = selectors.audit_search(
-        actor=request.user,
-        within=request.region_code,
-        **{k: v for k, v in filters_for_selector.items() if v},
+    return form, (form.filters() if form.is_bound else {})
+
+
+def _entries(request, filters: dict):
+    return selectors.audit_search(
+        actor=request.user, within=request.region_code, **tasks.audit_filters(filters)
     )
-    return form, filters, entries
 
 
 @login_required
 def audit_list(request):
     _require_auditor(request.user)
-    form, _filters, entries = _search(request)
+    form, filters = _search(request)
     return render(
         request,
         "core/audit_list.html",
-        {"form": form, "page": page_of(request, entries)},
+        {"form": form, "page": page_of(request, _entries(request, filters))},
     )
 
 
@@ -57,8 +58,9 @@ def audit_detail(request, pk: int):
 def audit_export(request):
     """The search result as CSV, streamed."""
     _require_auditor(request.user)
-    _form, _filters, entries = _search(request)
-    return csv_response("audit", tasks.audit_export_header(), tasks.audit_export_rows(entries))
+    _form, filters = _search(request)
+    rows = tasks.audit_export_rows(_entries(request, filters))
+    return csv_response("audit", tasks.audit_export_header(), rows)
 
 
 @login_required
@@ -66,8 +68,8 @@ def audit_export(request):
 def audit_export_start(request):
     """The same export as a background job, for searches too large to stream at once."""
     _require_auditor(request.user)
-    form, filters, _entries = _search(request) if request.GET else (None, {}, None)
-    if request.region_code and "within" not in filters:
+    _form, filters = _search(request)
+    if request.region_code:
         filters["within"] = request.region_code
     job = jobs.job_start(
         actor=request.user,

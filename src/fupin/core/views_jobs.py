@@ -13,7 +13,9 @@ from fupin.core.paging import page_of
 @login_required
 def job_list(request):
     return render(
-        request, "core/job_list.html", {"page": page_of(request, selectors.job_list(actor=request.user))}
+        request,
+        "core/job_list.html",
+        {"page": page_of(request, selectors.job_list(actor=request.user))},
     )
 
 
@@ -34,4 +36,4 @@ def job_download(request, pk):
         raise Http404
     with transaction.atomic():
         audit.record(actor=request.user, action="job.download", target=job)
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)  # noqa: SIM115
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)

@@ -46,17 +46,24 @@ def demo_load(*, force: bool = False) -> str:
     new_regions = [r for r in rows if r.code not in existing]
     Region.objects.bulk_create(new_regions, batch_size=1000)
     audit.record(
-        actor=None, action="demo.load", target_repr="demo regions",
+        actor=None,
+        action="demo.load",
+        target_repr="demo regions",
         after={"regions": len(new_regions)},
-    )  # fmt: skip
+    )
     created = 0
     for username, role, region, department, full_name in ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
         user_create(
-            actor=None, username=username, password=DEMO_PASSWORD, role=role,
-            region_code=region, department=department, full_name=full_name,
+            actor=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            region_code=region,
+            department=department,
+            full_name=full_name,
             check_password=False,
-        )  # fmt: skip
+        )
         created += 1
     return f"demo: {len(new_regions)} regions, {created} accounts"

@@ -56,7 +56,9 @@ def region_edit(request, pk: str):
     form = RegionRenameForm(request.POST or None, initial={"name": region.name})
     if request.method == "POST" and form.is_valid():
         try:
-            services.region_rename(actor=request.user, region=region, name=form.cleaned_data["name"])
+            services.region_rename(
+                actor=request.user, region=region, name=form.cleaned_data["name"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

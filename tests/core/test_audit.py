@@ -123,7 +123,7 @@ def test_inspector_searches_the_log_by_action_and_user(client, tree):
 
     text = page.content.decode()
     assert page.status_code == 200
-    assert "region.rename" in text
+    assert "region.rename" in text and "修改区划名称" in text  # the code and its meaning
     assert "other.thing" not in text
     detail = client.get(
         reverse(

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from fupin.core import context
 from fupin.core.models import AuditEntry
@@ -19,6 +20,34 @@ _SECRET_FIELDS = frozenset({"password", "key", "token", "secret", "otp_secret"})
 
 class AuditOutsideTransaction(RuntimeError):
     pass
+
+
+# What each action means, for the audit pages; apps add theirs with register_actions.
+_ACTION_LABELS: dict[str, str] = {
+    "auth.login": _("登录"),
+    "auth.logout": _("退出"),
+    "auth.login_failed": _("登录失败"),
+    "otp.enrol": _("启用双因素认证"),
+    "otp.failed": _("动态验证码错误"),
+    "user.create": _("创建账号"),
+    "user.update": _("修改账号"),
+    "user.reset_credentials": _("重设密码或解锁"),
+    "user.token.create": _("发放API令牌"),
+    "user.token.show": _("查看API令牌"),
+    "region.create": _("新增区划"),
+    "region.rename": _("修改区划名称"),
+    "job.download": _("下载后台任务结果"),
+    "job.start.audit_export": _("导出审计日志"),
+    "demo.load": _("载入演示数据"),
+}
+
+
+def register_actions(labels: dict[str, str]) -> None:
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(_ACTION_LABELS.get(action, action))
 
 
 def _clean(value: dict[str, Any] | None) -> dict[str, Any] | None:

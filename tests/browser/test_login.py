@@ -33,6 +33,8 @@ def test_a_township_clerk_signs_in_sees_the_dashboard_and_switches_region(page):
     expect(page.locator(".who")).to_contain_text("王小明")
     expect(page.locator(".breadcrumb")).to_contain_text("隆回县")
     expect(page.locator(".breadcrumb")).to_contain_text("桃洪镇")
+    # ECharts, served by the app itself, draws the chart under the content security policy.
+    expect(page.locator('[data-chart-ready="true"] canvas')).to_be_visible()
 
     # The switcher is loaded by htmx (served by the app, allowed by the CSP) on opening.
     page.get_by_text("切换区域").click()

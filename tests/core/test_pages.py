@@ -80,7 +80,7 @@ def test_a_server_error_shows_the_chinese_page_with_the_request_id(tree, monkeyp
     def explode(request):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views.region_selectors, "region_children", lambda **kw: explode(None))
+    monkeypatch.setattr(views.region_selectors, "region_child_counts", lambda **kw: explode(None))
     client = Client(raise_request_exception=False)
     factories.login(client, factories.make_user())
     response = client.get("/", HTTP_X_REQUEST_ID="req-500-abcdef")
@@ -114,3 +114,12 @@ def test_english_is_available_through_the_language_switch(client, tree):
     text = client.get("/").content.decode()
     assert "Dashboard" in text
     assert 'lang="en"' in text
+
+
+def test_the_dashboard_counts_the_regions_below_each_child_in_chart_and_table(client, tree):
+    factories.login(client, factories.make_user(role=roles.Role.COUNTY, region="430524000000"))
+    response = client.get("/")
+    assert response.context["chart"]["categories"] == ["桃洪镇", "小沙江镇"]
+    assert response.context["chart"]["values"] == [2, 1]
+    text = response.content.decode()
+    assert 'id="chart-data"' in text and "/static/vendor/echarts/echarts.min" in text

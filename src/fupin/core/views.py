@@ -14,12 +14,16 @@ from fupin.regions import selectors as region_selectors
 
 @login_required
 def dashboard(request):
-    region_code = request.region_code
-    children = region_selectors.region_children(actor=request.user, code=region_code)
+    rows = region_selectors.region_child_counts(actor=request.user, code=request.region_code)
+    chart = {
+        "title": str(_("各下级区域所辖区划数")),
+        "categories": [row["name"] for row in rows],
+        "values": [row["count"] for row in rows],
+    }
     return render(
         request,
         "core/dashboard.html",
-        {"children": children[:200], "children_count": children.count()},
+        {"children": rows, "children_count": len(rows), "chart": chart},
     )
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from fupin.core import scope
@@ -26,6 +26,22 @@ def region_children(*, actor, code: str | None) -> QuerySet[Region]:
     if code:
         return regions.filter(parent_id=code)
     return regions.filter(parent__isnull=True)
+
+
+def region_child_counts(*, actor, code: str | None) -> list[dict]:
+    """For each region one level below ``code``: how many regions sit one level below it
+    (villages per township for a county, counties per city for a province). One query."""
+    children = list(region_children(actor=actor, code=code).values("code", "name", "level"))
+    if not children:
+        return []
+    below = (
+        scope.visible(actor, Region.objects.all(), within=code)
+        .filter(parent_id__in=[c["code"] for c in children])
+        .values("parent_id")
+        .annotate(n=Count("code"))
+    )
+    counts = {row["parent_id"]: row["n"] for row in below}
+    return [{**child, "count": counts.get(child["code"], 0)} for child in children]
 
 
 def region_trail(*, actor, code: str | None) -> list[dict]:

@@ -1,0 +1,24 @@
+// Charts: an element with data-chart names a JSON block (json_script) holding its figures.
+// The figures are also in a table beside the chart, so nothing depends on the chart alone.
+(function () {
+  "use strict";
+  function render(el) {
+    if (typeof echarts === "undefined") { return; }
+    var source = document.getElementById(el.getAttribute("data-chart-source"));
+    if (!source) { return; }
+    var data = JSON.parse(source.textContent);
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      grid: { left: 40, right: 16, top: 16, bottom: 80, containLabel: true },
+      xAxis: { type: "category", data: data.categories, axisLabel: { rotate: 45, interval: 0 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ type: "bar", name: data.title, data: data.values, itemStyle: { color: "#b91c1c" } }]
+    });
+    el.setAttribute("data-chart-ready", "true");
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart]").forEach(render);
+  });
+})();

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -39,6 +40,20 @@ def _command_origin() -> None:
     from fupin.core import context
 
     context.begin(context.Origin(request_id=f"cli-{context.new_request_id()}", channel="cli"))
+
+
+@contextmanager
+def _explained():
+    """Validation errors from a service, printed field by field; exit code 2."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        yield
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                typer.echo(f"{field}: {message}", err=True)
+        raise typer.Exit(2) from error
 
 
 @app.command()
@@ -100,13 +115,11 @@ def createuser(
     """Create an account with its role and region scope."""
     _django()
     _command_origin()
-    from django.core.exceptions import ValidationError
-
     from fupin.accounts.services import user_create
 
     if not password:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with _explained():
         user = user_create(
             actor=None,
             username=username,
@@ -116,11 +129,6 @@ def createuser(
             department=department,
             full_name=full_name,
         )
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                typer.echo(f"{field}: {message}", err=True)
-        raise typer.Exit(2) from error
     typer.echo(f"created {user.username} ({user.role}, {user.region_id or 'national'})")
 
 
@@ -131,7 +139,8 @@ def token(username: Annotated[str, typer.Argument(help="The account the token ac
     _command_origin()
     from fupin.accounts.services import user_token
 
-    typer.echo(user_token(username=username))
+    with _explained():
+        typer.echo(user_token(username=username))
 
 
 @app.command()
@@ -150,23 +159,16 @@ def resetpassword(
     """Set a new password, lift a lockout and optionally reset the second factor."""
     _django()
     _command_origin()
-    from django.core.exceptions import ValidationError
-
     from fupin.accounts.services import user_reset_credentials
 
     if not keep_password and not password:
         password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
-    try:
+    with _explained():
         user_reset_credentials(
             username=username,
             password=None if keep_password else password,
             reset_second_factor=second_factor,
         )
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                typer.echo(f"{field}: {message}", err=True)
-        raise typer.Exit(2) from error
     typer.echo(f"{username}: reset done")
 
 

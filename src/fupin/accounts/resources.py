@@ -1,16 +1,11 @@
 from fupin.accounts import roles
 from fupin.accounts.models import User
-from fupin.core.scope import Surfaces, register
-
-
-def _managers_only(user, queryset):
-    return queryset if roles.may(user, roles.Capability.MANAGE_USERS) else queryset.none()
-
+from fupin.core.scope import Surfaces, register, requires
 
 register(
     User,
     region_field="region__code",
-    narrow=_managers_only,
+    narrow=requires(roles.Capability.MANAGE_USERS),
     surfaces=Surfaces(
         page_list="accounts:user_list",
         page_detail="accounts:user_detail",

@@ -11,27 +11,13 @@ from rest_framework.views import APIView
 
 from fupin.accounts import roles
 from fupin.core import selectors
-from fupin.core.models import AuditEntry, Job
+from fupin.core.models import AUDIT_FIELDS, AuditEntry, Job
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = [
-            "id",
-            "at",
-            "actor_username",
-            "action",
-            "target_type",
-            "target_id",
-            "target_repr",
-            "region_code",
-            "before",
-            "after",
-            "request_id",
-            "ip_address",
-            "channel",
-        ]
+        fields = ["id", *AUDIT_FIELDS]
 
 
 class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

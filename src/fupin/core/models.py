@@ -69,6 +69,13 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("the audit log is append-only")
 
 
+# The fields of an audit row as the API and the exports show them, in that order.
+AUDIT_FIELDS = [
+    "at", "actor_username", "action", "target_type", "target_id", "target_repr",
+    "region_code", "before", "after", "request_id", "ip_address", "channel",
+]  # fmt: skip
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("进行中")

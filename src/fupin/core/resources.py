@@ -1,16 +1,11 @@
 from fupin.accounts import roles
 from fupin.core.models import AuditEntry
-from fupin.core.scope import Surfaces, register
-
-
-def _auditors_only(user, queryset):
-    return queryset if roles.may(user, roles.Capability.AUDIT_SEARCH) else queryset.none()
-
+from fupin.core.scope import Surfaces, register, requires
 
 register(
     AuditEntry,
     region_field="region_code",
-    narrow=_auditors_only,
+    narrow=requires(roles.Capability.AUDIT_SEARCH),
     surfaces=Surfaces(
         page_list="core:audit_list",
         page_detail="core:audit_detail",

@@ -50,6 +50,15 @@ class ScopedModel:
 _registry: dict[type[Model], ScopedModel] = {}
 
 
+def requires(capability: roles.Capability) -> Callable[[User, QuerySet], QuerySet]:
+    """A ``narrow`` for models only some roles may see at all (the audit log, accounts)."""
+
+    def narrow(user: User, queryset: QuerySet) -> QuerySet:
+        return queryset if roles.may(user, capability) else queryset.none()
+
+    return narrow
+
+
 def register(model: type[Model], *, region_field: str, surfaces: Surfaces, **options) -> None:
     _registry[model] = ScopedModel(
         model=model, region_field=region_field, surfaces=surfaces, **options

@@ -11,24 +11,9 @@ from django_tasks import task
 
 from fupin.core import jobs, selectors
 from fupin.core.export import csv_rows
-from fupin.core.models import Job
+from fupin.core.models import AUDIT_FIELDS, Job
 
 logger = logging.getLogger(__name__)
-
-AUDIT_EXPORT_HEADER_FIELDS = [
-    "at",
-    "actor_username",
-    "action",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "region_code",
-    "before",
-    "after",
-    "request_id",
-    "ip_address",
-    "channel",
-]
 
 
 def audit_export_header() -> list[str]:
@@ -50,7 +35,7 @@ def audit_export_header() -> list[str]:
 
 def audit_export_rows(entries):
     """Rows for the CSV: local times, and before/after as JSON text rather than Python."""
-    for row in entries.values_list(*AUDIT_EXPORT_HEADER_FIELDS).iterator(chunk_size=2000):
+    for row in entries.values_list(*AUDIT_FIELDS).iterator(chunk_size=2000):
         at, *middle, before, after, request_id, ip, channel = row
         yield [
             timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"),

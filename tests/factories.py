@@ -116,3 +116,54 @@ def login(client, user: User) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+def valid_id(
+    *, area: str = "430524", birth: str = "19800101", seq: int | None = None, sex: str = "male"
+) -> str:
+    """A valid 18-digit resident ID number (GB 11643) with a fresh sequence."""
+    from fupin.core.idnumbers import check_character
+
+    n = seq if seq is not None else next(_seq) % 500
+    sequence = n * 2 + (1 if sex == "male" else 0)
+    body = f"{area}{birth}{sequence:03d}"
+    return body + check_character(body)
+
+
+def make_household(
+    *,
+    region: str = "430524100201",
+    number: str | None = None,
+    household_type: str = "general",
+    head_name: str | None = None,
+    members: int = 1,
+    actor=None,
+):
+    """A household with ``members`` persons (the first is the head), through the services."""
+    from fupin.registry import services
+
+    actor = actor or _system_actor(region)
+    household = services.household_create(
+        actor=actor,
+        region_code=region,
+        number=number or f"H{next(_seq):06d}",
+        household_type=household_type,
+        fields={"main_cause": "illness"},
+    )
+    for i in range(members):
+        services.member_add(
+            actor=actor,
+            household=household,
+            id_number=valid_id(),
+            name=(head_name or f"户主{next(_seq)}") if i == 0 else f"成员{next(_seq)}",
+            relation="head" if i == 0 else "son",
+        )
+    household.refresh_from_db()
+    return household
+
+
+def _system_actor(region: str) -> User:
+    county = region[:6] + "000000"
+    region_tree()
+    user = User.objects.filter(username=f"sys-{county}").first()
+    return user or make_user(role=roles.Role.COUNTY, region=county, username=f"sys-{county}")

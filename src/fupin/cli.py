@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -235,6 +236,53 @@ def run(
         if worker_process is not None:
             worker_process.send_signal(signal.SIGTERM)
             worker_process.wait(timeout=30)
+
+
+regions_app = typer.Typer(help="The region tree (行政区划).", no_args_is_help=True)
+app.add_typer(regions_app, name="regions")
+
+
+def _finish_import(result, report: Path | None) -> None:
+    """Print the counts line, write the report, exit 0 / 3 as the import contract says."""
+    from fupin.core.import_report import write_report
+
+    for column in result.unknown_columns:
+        typer.echo(f"提示：未知列“{column}”，已忽略", err=True)
+    if report is not None:
+        write_report(result, report)
+        typer.echo(f"report: {report}", err=True)
+    elif result.problems:
+        for problem in result.problems[:20]:
+            typer.echo(
+                f"第{problem.row}行 {problem.column}：{problem.message}（{problem.value}）",
+                err=True,
+            )
+        if len(result.problems) > 20:
+            typer.echo(f"……共 {len(result.problems)} 条问题，用 --report 导出全部。", err=True)
+    typer.echo(result.summary())
+    raise typer.Exit(result.exit_code)
+
+
+@regions_app.command("load")
+def regions_load(
+    file: Annotated[Path, typer.Argument(help="CSV with the header code,name,parent_code,level.")],
+    report: Annotated[
+        Path | None, typer.Option(help="Write rejected rows and warnings to this .xlsx/.csv.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Check only; write nothing.")] = False,
+) -> None:
+    """Load or update regions; prints `read N, written W, unchanged U, rejected R`."""
+    _django()
+    _command_origin()
+    from fupin.core.spreadsheets import SpreadsheetError
+    from fupin.regions.loading import regions_load as load
+
+    try:
+        result = load(path=file, dry_run=dry_run)
+    except SpreadsheetError as error:
+        typer.echo(f"无法导入：{error.message}", err=True)
+        raise typer.Exit(2) from error
+    _finish_import(result, report)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from fupin.accounts.models import User
 from fupin.core import scope
 from fupin.core.models import AuditEntry
 from fupin.regions.models import Region
+from fupin.registry.models import Household, Person
 from tests import factories
 
 
@@ -61,6 +62,26 @@ SIBLING_TOWNSHIP = "430524101000"
 OTHER_COUNTY = "431123000000"
 OTHER_COUNTY_TOWNSHIP = "431123100000"
 
+
+def _make_household(code: str, marker: str):
+    from fupin.registry.models import Household
+
+    household = factories.make_household(region=_village(code), head_name=marker)
+    return Household.objects.get(pk=household.pk)
+
+
+def _make_person(code: str, marker: str):
+    household = factories.make_household(region=_village(code), head_name=marker)
+    return household.members.get()
+
+
+def _village(code: str) -> str:
+    """The first village of the test tree inside ``code``."""
+    return next(
+        v for v, _n in factories.TREE if v.startswith(code.rstrip("0")[:9]) and v[9:] != "000"
+    )
+
+
 CASES: dict[type[models.Model], Case] = {
     Region: Case(
         viewer_role=roles.Role.TOWNSHIP,
@@ -77,6 +98,22 @@ CASES: dict[type[models.Model], Case] = {
         inside="430524100201",
         outside=("430524101201", "431123100201", "430524000000", ""),
         patch={"action": "tampered"},
+    ),
+    Household: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_household,
+        inside="430524100201",
+        outside=("430524101201", "431123100201"),
+        patch={"address": "越界修改", "version": 1, "water_safe": "true"},
+    ),
+    Person: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_person,
+        inside="430524100201",
+        outside=("430524101201", "431123100201"),
+        patch={"name": "越界修改", "version": 1, "relation": "head"},
     ),
     User: Case(
         viewer_role=roles.Role.COUNTY,
@@ -172,6 +209,7 @@ def test_every_scoped_model_has_a_case():
 # Models that hold no region of their own, with the reason they need no region scope.
 NOT_REGION_SCOPED = {
     "core.Job": "owned by one user; selectors filter by owner (tests/core/test_jobs.py)",
+    "regions.RegionFlag": "shown and changed only on its region's scoped pages and API",
 }
 
 

@@ -33,6 +33,11 @@ DEBUG = env_bool("FUPIN_DEBUG", False)
 DEMO = env_bool("FUPIN_DEMO", False)
 
 SECRET_KEY = secret(env="FUPIN_SECRET_KEY", path=VAR_DIR / "secret_key")
+# Keys for personal data: AES-256-GCM field encryption and HMAC-SHA256 lookup hashes, each
+# 32 random bytes as URL-safe base64 (secrets.token_urlsafe(32)). Losing FUPIN_FIELD_KEY loses
+# every encrypted field: back var/field_key up, apart from the database.
+FUPIN_FIELD_KEY = secret(env="FUPIN_FIELD_KEY", path=VAR_DIR / "field_key", nbytes=32)
+FUPIN_LOOKUP_KEY = secret(env="FUPIN_LOOKUP_KEY", path=VAR_DIR / "lookup_key", nbytes=32)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("FUPIN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
     "fupin.core",
     "fupin.regions",
     "fupin.accounts",
+    "fupin.registry",
 ]
 
 MIDDLEWARE = [

@@ -5,12 +5,15 @@ from rest_framework.routers import DefaultRouter
 from fupin.accounts.api import UserViewSet
 from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
 from fupin.regions.api import RegionViewSet
+from fupin.registry.api import HouseholdViewSet, PersonViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("audit", AuditEntryViewSet, basename="audit")
 router.register("jobs", JobViewSet, basename="job")
 router.register("users", UserViewSet, basename="user")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("persons", PersonViewSet, basename="person")
 
 api_patterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -21,6 +24,7 @@ urlpatterns = [
     path("", include("fupin.core.urls")),
     path("accounts/", include("fupin.accounts.urls")),
     path("regions/", include("fupin.regions.urls")),
+    path("registry/", include("fupin.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -71,9 +71,19 @@ class AuditEntry(models.Model):
 
 # The fields of an audit row as the API and the exports show them, in that order.
 AUDIT_FIELDS = [
-    "at", "actor_username", "action", "target_type", "target_id", "target_repr",
-    "region_code", "before", "after", "request_id", "ip_address", "channel",
-]  # fmt: skip
+    "at",
+    "actor_username",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "region_code",
+    "before",
+    "after",
+    "request_id",
+    "ip_address",
+    "channel",
+]
 
 
 class JobStatus(models.TextChoices):

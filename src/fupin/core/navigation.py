@@ -22,6 +22,8 @@ class Module:
 
 MODULES: list[Module] = [
     Module("dashboard", _("工作台"), "core:dashboard"),
+    Module("registry", _("农户信息"), "registry:household_list"),
+    Module("persons", _("人员查询"), "registry:person_list"),
     Module("regions", _("行政区划"), "regions:list"),
     Module("jobs", _("后台任务"), "core:job_list"),
     Module("audit", _("审计日志"), "core:audit_list", roles.Capability.AUDIT_SEARCH),

@@ -15,6 +15,20 @@ class Level(models.TextChoices):
     GROUP = "group", _("村民小组")
 
 
+class RegionClass(models.TextChoices):
+    EAST = "east", _("东部")
+    CENTRAL = "central", _("中部")
+    WEST = "west", _("西部")
+
+
+class FlagKind(models.TextChoices):
+    POVERTY_COUNTY = "poverty_county", _("贫困县")
+    DEEP_POVERTY_COUNTY = "deep_poverty_county", _("深度贫困县")
+    POVERTY_VILLAGE = "poverty_village", _("贫困村")
+    RELOCATION_SITE = "relocation_site", _("易地扶贫搬迁集中安置点")
+    SUPERVISION_LISTED = "supervision_listed", _("挂牌督战")
+
+
 class Region(models.Model):
     """One node of the 行政区划 tree, keyed by its statistical code.
 
@@ -31,6 +45,10 @@ class Region(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    # Set on provinces; everything below inherits it (see selectors.region_class_of).
+    region_class = models.CharField(
+        _("区域类别"), max_length=10, choices=RegionClass.choices, blank=True
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
@@ -51,3 +69,36 @@ class Region(models.Model):
     @property
     def prefix(self) -> str:
         return codes.prefix(self.code)
+
+
+class RegionFlag(models.Model):
+    """A status that holds for a period (贫困县 from 2014 until 摘帽, …); history stays."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField(_("标识"), max_length=30, choices=FlagKind.choices)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("区划标识")
+        verbose_name_plural = _("区划标识")
+        ordering = ["region_id", "kind", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind"],
+                condition=models.Q(end__isnull=True),
+                name="one_open_flag_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="flag_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.get_kind_display()} {self.start}–{self.end or ''}"
+
+    @property
+    def active(self) -> bool:
+        return self.end is None

@@ -285,6 +285,45 @@ def regions_load(
     _finish_import(result, report)
 
 
+import_app = typer.Typer(help="Imports in the standard templates.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("households")
+def import_households(
+    file: Annotated[
+        Path, typer.Argument(help=".xlsx, .xls or .csv (UTF-8, UTF-8 with BOM, GB18030).")
+    ],
+    report: Annotated[
+        Path | None, typer.Option(help="Write rejected rows and warnings to this .xlsx/.csv.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Check only; write nothing.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="Date the file's facts hold from (YYYY-MM-DD); default today."),
+    ] = None,
+) -> None:
+    """Import households and members; prints `read N, written W, unchanged U, rejected R`."""
+    _django()
+    _command_origin()
+    from datetime import date
+
+    from fupin.registry.importing import ImportFileError
+    from fupin.registry.importing import import_households as run_import
+
+    try:
+        result = run_import(
+            path=file, dry_run=dry_run, as_of=date.fromisoformat(as_of) if as_of else None
+        )
+    except ImportFileError as error:
+        typer.echo(f"无法导入：{error.message}", err=True)
+        raise typer.Exit(2) from error
+    except FileNotFoundError as error:
+        typer.echo(f"无法导入：找不到文件 {file}", err=True)
+        raise typer.Exit(2) from error
+    _finish_import(result, report)
+
+
 def main() -> None:
     app()
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from fupin.registry import views, views_persons
+from fupin.registry import views, views_persons, views_template
 
 app_name = "registry"
 urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("new/", views.household_create, name="household_create"),
     path("export/", views_persons.export, name="export"),
+    path("template/", views_template.template_download, name="template_download"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),

@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from fupin.core.models import AuditEntry
+from fupin.registry.importing import ImportFileError, import_households
+from fupin.registry.models import Designation, Household, HouseholdIncome, Person
+from fupin.registry.template import HEADERS
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def person_row(**overrides) -> dict:
+    row = dict.fromkeys(HEADERS, "")
+    row.update(
+        {
+            "行政区划代码": "430524100201",
+            "户编号": "0001",
+            "户类型": "一般户",
+            "收入年度": "2025",
+            "工资性收入": "20,000",
+            "生产经营性收入": "3000",
+            "财产性收入": "0",
+            "转移性收入": "1200",
+            "生产经营性支出": "500",
+            "住房安全等级": "B",
+            "饮水安全": "是",
+            "不愁吃不愁穿": "是",
+            "姓名": "张三",
+            "证件号码": factories.valid_id(birth="19700305"),
+            "与户主关系": "户主",
+            "民族": "汉族",
+            "健康状况": "健康",
+            "劳动能力": "普通劳动力",
+            "基本医疗保险": "是",
+        }
+    )
+    row.update(overrides)
+    return row
+
+
+def family(number="0001", region="430524100201", **household) -> list[dict]:
+    shared = {"户编号": number, "行政区划代码": region, **household}
+    return [
+        person_row(**shared),
+        person_row(
+            **shared,
+            姓名="李梅",
+            与户主关系="配偶",
+            证件号码=factories.valid_id(birth="19720811", sex="female"),
+        ),
+        person_row(
+            **shared,
+            姓名="张小明",
+            与户主关系="之子",
+            证件号码=factories.valid_id(birth="20120601"),
+            劳动能力="",
+            在校生状况="初中",
+        ),
+    ]
+
+
+def write_csv(path: Path, rows: list[dict], encoding: str = "utf-8-sig") -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADERS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[dict]) -> Path:
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, HEADERS)
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, [row[h] for h in HEADERS])
+    workbook.close()
+    return path
+
+
+@pytest.fixture
+def villages(tree):
+    return tree
+
+
+def test_a_good_file_is_written_and_its_counts_add_up(villages, tmp_path):
+    path = write_csv(
+        tmp_path / "good.csv",
+        family("0001")
+        + family(
+            "0002", 户类型="一般贫困户", 主要致贫原因="因病", 识别年度="2015", 健康状况="长期慢性病"
+        ),
+    )
+    result = import_households(path=path, as_of=date(2025, 1, 1))
+    assert (result.read, result.written, result.unchanged, result.rejected) == (6, 6, 0, 0), (
+        result.problems
+    )
+    household = Household.objects.get(number="0002")
+    assert (household.household_type, household.member_count, household.head_name) == (
+        "poor_general",
+        3,
+        "张三",
+    )
+    assert Designation.objects.get(household=household).start == date(2015, 1, 1)
+    income = HouseholdIncome.objects.get(household=household, year=2025)
+    assert (
+        income.net_income == 23700
+        and income.members_counted == 3
+        and float(income.per_capita_net_income) == 7900
+    )
+    assert AuditEntry.objects.filter(action="registry.import").count() == 1
+
+
+def test_importing_the_same_file_again_writes_nothing(villages, tmp_path):
+    path = write_csv(tmp_path / "good.csv", family("0001"))
+    import_households(path=path, as_of=date(2025, 1, 1))
+    again = import_households(path=path, as_of=date(2025, 1, 1))
+    assert (again.read, again.written, again.unchanged, again.rejected) == (3, 0, 3, 0)
+
+
+def test_a_changed_cell_writes_only_the_rows_it_touches(villages, tmp_path):
+    rows = family("0001")
+    import_households(path=write_csv(tmp_path / "a.csv", rows), as_of=date(2025, 1, 1))
+    rows[2]["在校生状况"] = "高中"
+    result = import_households(path=write_csv(tmp_path / "b.csv", rows), as_of=date(2025, 6, 1))
+    assert (result.written, result.unchanged) == (1, 2)
+    assert Person.objects.get(name="张小明").school_status == "senior"
+
+
+def test_bad_rows_are_rejected_with_row_column_value_and_reason(villages, tmp_path):
+    rows = family("0001")
+    rows[1]["证件号码"] = rows[1]["证件号码"][:-1] + (
+        "0" if rows[1]["证件号码"][-1] != "0" else "1"
+    )
+    rows[2]["务工时间"] = "13"
+    path = write_csv(tmp_path / "bad.csv", rows + family("0002"))
+    result = import_households(path=path, as_of=date(2025, 1, 1))
+    assert (result.read, result.written, result.rejected) == (6, 4, 2)
+    by_row = {(p.row, p.column): p for p in result.problems if p.severity == "error"}
+    assert "校验位" in by_row[(3, "证件号码")].message
+    assert by_row[(4, "务工时间")].value == "13" and "0 到 12" in by_row[(4, "务工时间")].message
+
+
+def test_rows_of_one_household_that_disagree_are_all_rejected(villages, tmp_path):
+    rows = family("0001")
+    rows[2]["户类型"] = "一般贫困户"
+    rows[2]["主要致贫原因"] = "因病"
+    result = import_households(path=write_csv(tmp_path / "x.csv", rows), as_of=date(2025, 1, 1))
+    assert result.rejected == 3
+    assert any("不一致" in p.message for p in result.problems)
+    assert not Household.objects.exists()
+
+
+def test_one_person_in_two_households_is_refused_naming_the_other(villages, tmp_path):
+    import_households(path=write_csv(tmp_path / "a.csv", family("0001")), as_of=date(2025, 1, 1))
+    stranger = family("0009")
+    stranger[1]["证件号码"] = Person.objects.get(name="李梅").id_masked  # masked: fails as invalid
+    moved = family("0009")
+    first = Person.objects.get(name="张三")
+    from fupin.registry import services
+
+    moved[1]["证件号码"] = services.person_id_reveal(
+        actor=factories._system_actor("430524100201"), person=first
+    )
+    result = import_households(path=write_csv(tmp_path / "b.csv", moved), as_of=date(2025, 1, 1))
+    message = next(p.message for p in result.problems if p.column == "证件号码")
+    assert "户编号 0001" in message and "两户" in message
+
+
+def test_a_household_without_a_head_is_rejected(villages, tmp_path):
+    rows = family("0001")[1:]
+    result = import_households(path=write_csv(tmp_path / "x.csv", rows), as_of=date(2025, 1, 1))
+    assert result.rejected == 2 and any("没有户主" in p.message for p in result.problems)
+
+
+def test_gb18030_csv_and_xlsx_import_alike(villages, tmp_path):
+    gb = import_households(
+        path=write_csv(tmp_path / "gb.csv", family("0001"), encoding="gb18030"),
+        as_of=date(2025, 1, 1),
+    )
+    xl = import_households(
+        path=write_xlsx(tmp_path / "x.xlsx", family("0002")), as_of=date(2025, 1, 1)
+    )
+    assert (gb.written, xl.written) == (3, 3)
+    assert set(Household.objects.values_list("head_name", flat=True)) == {"张三"}
+
+
+def test_warnings_are_reported_without_rejecting(villages, tmp_path):
+    rows = family("0001", 主要致贫原因="因病", 户类型="一般贫困户", 识别年度="2016")
+    result = import_households(path=write_csv(tmp_path / "w.csv", rows), as_of=date(2025, 1, 1))
+    assert result.rejected == 0
+    assert any(p.severity == "warning" and "因病" in p.message for p in result.problems)
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "空"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "表格"),
+        ("姓名,证件号码\n张三,1\n".encode(), "缺少必需的列"),
+    ],
+)
+def test_unusable_files_are_refused_as_a_whole_in_chinese(villages, tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as error:
+        import_households(path=path)
+    assert message in error.value.message
+
+
+def test_formula_like_cells_are_kept_as_text_never_evaluated(villages, tmp_path):
+    rows = family("0001", 村民小组='=HYPERLINK("http://x")')
+    result = import_households(path=write_csv(tmp_path / "f.csv", rows), as_of=date(2025, 1, 1))
+    assert result.written == 3
+    assert Household.objects.get().group_name.startswith("=HYPERLINK")
+
+
+def test_dry_run_writes_nothing(villages, tmp_path):
+    result = import_households(path=write_csv(tmp_path / "d.csv", family("0001")), dry_run=True)
+    assert result.written == 3 and not Household.objects.exists()
+
+
+def test_export_then_import_of_the_same_data_writes_nothing(client, villages, tmp_path):
+    from django.urls import reverse
+
+    from fupin.accounts import roles
+
+    rows = family(
+        "0001",
+        户类型="脱贫户",
+        识别年度="2015",
+        脱贫年度="2019",
+        主要致贫原因="因学",
+        其他致贫原因="缺技术、缺资金",
+        联系电话="13912345678",
+        住房安全等级="C",
+        危房改造或搬迁="是",
+    )
+    first = import_households(path=write_csv(tmp_path / "in.csv", rows), as_of=date(2025, 1, 1))
+    assert first.rejected == 0, first.problems
+    county = factories.make_user(role=roles.Role.COUNTY, region="430524000000")
+    factories.login(client, county)
+    exported = b"".join(client.get(reverse("registry:export")).streaming_content)
+    path = tmp_path / "out.csv"
+    path.write_bytes(exported)
+
+    again = import_households(path=path, as_of=date(2025, 1, 1))
+
+    assert (again.read, again.written, again.unchanged, again.rejected) == (3, 0, 3, 0), (
+        again.problems
+    )
+    assert AuditEntry.objects.filter(action="registry.export_full").count() == 1

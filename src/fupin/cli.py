@@ -324,6 +324,49 @@ def import_households(
     _finish_import(result, report)
 
 
+@import_app.command("template")
+def import_template(
+    out: Annotated[Path, typer.Argument(help="Where to write the .xlsx template.")],
+) -> None:
+    """Write the blank standard template, with drop-down lists and instructions."""
+    _django()
+    from fupin.registry.template_file import write_template
+
+    write_template(out)
+    typer.echo(f"template: {out}")
+
+
+export_app = typer.Typer(help="Exports in the standard templates.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("households")
+def export_households(
+    out: Annotated[Path, typer.Argument(help="OUT.xlsx or OUT.csv")],
+    region: Annotated[
+        str, typer.Option(help="Region code to export (county, township or village).")
+    ],
+    reveal: Annotated[
+        bool, typer.Option(help="Write full ID and phone numbers (audited).")
+    ] = False,
+) -> None:
+    """Export the registry of a region in the import template, one row per person."""
+    _django()
+    _command_origin()
+    from fupin.regions import codes
+    from fupin.registry.exports import export_rows, write_export
+
+    code = codes.expand(region)
+    if not codes.is_valid(code):
+        typer.echo(f"区划代码不正确：{region}", err=True)
+        raise typer.Exit(2)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        typer.echo("输出文件应为 .xlsx 或 .csv", err=True)
+        raise typer.Exit(2)
+    count = write_export(out, export_rows(actor=None, within=code, reveal=reveal))
+    typer.echo(f"exported {count} persons to {out}")
+
+
 def main() -> None:
     app()
 

@@ -405,6 +405,16 @@ def test_a_huge_sheet_is_read_in_batches_with_the_same_result(tmp_path, monkeypa
     assert batched.table.column("证件号码")[299].as_py() == "299"
 
 
+def test_a_single_column_sheet_is_read(tmp_path):
+    xlsx = write_xlsx(tmp_path / "名单.xlsx", [["姓名"], ["张三"], [None], ["李四"]])
+    csv_path = write_csv(tmp_path / "名单.csv", [["姓名"], ["张三"], [], ["李四"]])
+
+    for path in (xlsx, csv_path):
+        sheet = read_sheet(path)
+        assert sheet.table.column("姓名").to_pylist() == ["张三", "李四"]
+        assert sheet.row_numbers.to_pylist() == [2, 4]
+
+
 def test_formula_like_text_stays_text(tmp_path):
     cells = ["=1+2", "+86 138", "-5", "@SUM(A1)", '=HYPERLINK("http://x","点")']
     xlsx = write_xlsx(tmp_path / "注入.xlsx", [["a", "b", "c", "d", "e"], cells])
@@ -691,6 +701,14 @@ def test_tab_separated_text_is_read(tmp_path):
     )
 
     assert read_sheet(path).table.column("姓名").to_pylist() == ["张,三"]
+
+
+def test_a_record_longer_than_a_read_block_is_refused_not_hung(tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "_CSV_BLOCK", 1024)
+    path = tmp_path / "成员.csv"
+    path.write_text('户编号,姓名\nH001,"' + "张" * 5000 + "\nH002,李四\n", encoding="utf-8")
+
+    assert refusal(path).startswith("无法读取 CSV 文件：")
 
 
 def test_an_unbalanced_quote_does_not_hang(tmp_path):

@@ -230,6 +230,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 FUPIN_EXPORT_DIR = VAR_DIR / "exports"
+FUPIN_VAR_DIR = VAR_DIR
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,13 +3,17 @@ user, personal numbers masked unless the user's role may see them (and then audi
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
+from pathlib import Path
 
+import xlsxwriter
 from django.db import transaction
 from django.db.models import Prefetch
 
 from fupin.accounts import roles
 from fupin.core import audit, crypto, scope
+from fupin.regions import codes
 from fupin.registry import choices as c
 from fupin.registry.models import Household, HouseholdIncome, Person
 from fupin.registry.template import COLUMNS, HEADERS, Column
@@ -65,15 +69,21 @@ def _row(
     return row
 
 
-def export_rows(*, actor, within: str | None = None) -> Iterator[list[str]]:
+def export_rows(*, actor, within: str | None = None, reveal: bool = False) -> Iterator[list[str]]:
     """Rows for every current member of every household the actor may see.
 
     Households are read in chunks with their members and latest income prefetched, so
     memory stays flat for a whole county. A full (unmasked) export is one audited reveal."""
-    full = roles.may(actor, roles.Capability.REVEAL_PERSONAL_DATA)
+    # ``actor`` None is the operator's command line, which reads the database anyway; it
+    # shows full numbers only when asked to, and that is audited like any reveal.
+    full = reveal if actor is None else roles.may(actor, roles.Capability.REVEAL_PERSONAL_DATA)
+    base = Household.objects.all()
+    if actor is None:
+        base = base.filter(region__code__startswith=codes.prefix(within)) if within else base
+    else:
+        base = scope.visible(actor, base, within=within)
     households = (
-        scope.visible(actor, Household.objects.all(), within=within)
-        .filter(member_count__gt=0)
+        base.filter(member_count__gt=0)
         .order_by("region_id", "number")
         .prefetch_related(
             Prefetch("members", queryset=Person.objects.order_by("id")),
@@ -85,8 +95,8 @@ def export_rows(*, actor, within: str | None = None) -> Iterator[list[str]]:
             audit.record(
                 actor=actor,
                 action="registry.export_full",
-                region_code=within or actor.region_id,
-                after={"within": within or actor.region_id},
+                region_code=within or getattr(actor, "region_id", None),
+                after={"within": within or getattr(actor, "region_id", None)},
             )
     for household in households.iterator(chunk_size=1000):
         incomes = list(household.incomes.all())
@@ -97,4 +107,32 @@ def export_rows(*, actor, within: str | None = None) -> Iterator[list[str]]:
             yield _row(household, income, person, full)
 
 
-__all__ = ["c", "export_header", "export_rows"]
+def write_export(path, rows: Iterator[list[str]]) -> int:
+    """Write rows to .csv (UTF-8 with BOM) or .xlsx (constant memory); returns the count."""
+    path = Path(path)
+    count = 0
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(export_header())
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        return count
+    options = {
+        "constant_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
+    workbook = xlsxwriter.Workbook(str(path), options)
+    sheet = workbook.add_worksheet("家庭成员信息")
+    text = workbook.add_format({"num_format": "@"})
+    sheet.write_row(0, 0, export_header())
+    for count, row in enumerate(rows, start=1):
+        sheet.write_row(count, 0, row, text)
+    workbook.close()
+    return count
+
+
+__all__ = ["c", "export_header", "export_rows", "write_export"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fupin.registry import views, views_persons, views_template
+from fupin.registry import views, views_import, views_persons, views_template
 
 app_name = "registry"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.household_create, name="household_create"),
     path("export/", views_persons.export, name="export"),
     path("template/", views_template.template_download, name="template_download"),
+    path("import/", views_import.import_page, name="import"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),

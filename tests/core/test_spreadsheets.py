@@ -85,7 +85,6 @@ def compound_file(streams: dict[str, bytes], *, directory_last: bool = False) ->
     while fat_count * (size // 4) < data_sectors + fat_count:
         fat_count += 1
     fat = [_FAT_SECTOR] * fat_count
-    body = b""
     next_sector = fat_count
 
     def chain(count):
@@ -120,11 +119,8 @@ def compound_file(streams: dict[str, bytes], *, directory_last: bool = False) ->
     directory = directory.ljust(size, b"\0")
     assert len(directory) == size, "the writer keeps to one directory sector"
 
-    parts = {name: padded[name] for name in names}
-    if directory_last:
-        body = b"".join(parts.values()) + directory
-    else:
-        body = directory + b"".join(parts.values())
+    streams_data = b"".join(padded.values())
+    body = streams_data + directory if directory_last else directory + streams_data
     fat += [_FREE] * (fat_count * (size // 4) - len(fat))
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -544,11 +540,12 @@ def test_the_format_is_decided_by_content_not_by_name(tmp_path):
     assert read_sheet(csv_named_xlsx).source_format == "csv"
 
 
-def test_html_saved_as_xls_is_explained(tmp_path):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_html_saved_as_xls_is_explained(tmp_path, encoding):
     path = tmp_path / "导出.xls"
-    path.write_text("<html><body><table><tr><td>姓名</td></tr></table></body></html>", "utf-8")
+    path.write_text("\n<html><body><table><tr><td>姓名</td></tr></table></body></html>", encoding)
 
-    assert "HTML" in refusal(path)
+    assert refusal(path).startswith("文件是网页（HTML）或 XML 格式")
 
 
 def test_an_empty_file_is_refused(tmp_path):
@@ -567,7 +564,9 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path):
         tmp_path / "成员.csv", [HOUSEHOLD_HEADER] + [["H001", "张三", "1", "户主"]] * 100
     )
 
-    assert refusal(path, max_bytes=1024).startswith("文件太大")
+    assert (
+        refusal(path, max_bytes=1024) == "文件太大（2 KB），不能超过 1 KB。请把文件拆成几个再导入。"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

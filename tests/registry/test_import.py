@@ -256,3 +256,30 @@ def test_export_then_import_of_the_same_data_writes_nothing(client, villages, tm
         again.problems
     )
     assert AuditEntry.objects.filter(action="registry.export_full").count() == 1
+
+
+def test_per_capita_income_is_rounded_to_the_fen_like_the_services(villages, tmp_path):
+    from fupin.registry.services.income import derive
+
+    rows = family(
+        "0001",
+        工资性收入="10000",
+        生产经营性收入="0",
+        财产性收入="0",
+        转移性收入="1",
+        生产经营性支出="0",
+    )
+    import_households(path=write_csv(tmp_path / "r.csv", rows), as_of=date(2025, 1, 1))
+    income = HouseholdIncome.objects.get()
+    assert str(income.per_capita_net_income) == "3333.67"  # 10001 / 3, half up
+    from decimal import Decimal
+
+    check = HouseholdIncome(
+        wages=Decimal(10000),
+        business=Decimal(0),
+        property_income=Decimal(0),
+        transfers=Decimal(1),
+        business_costs=Decimal(0),
+    )
+    derive(check, 3)
+    assert check.per_capita_net_income == income.per_capita_net_income

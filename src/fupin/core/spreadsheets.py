@@ -188,13 +188,14 @@ def read_sheet(
 ) -> Sheet:
     """Read the first sheet of an .xlsx/.xls workbook, or a CSV file, into a ``Sheet``.
 
-    The format is decided by the content (``filename``, the name the user uploaded, only helps
-    when ``path`` is a temporary file): ZIP → xlsx, OLE2 → xls (unless it is an encrypted
-    .xlsx), text → CSV in UTF-8 (with or without BOM) or GB18030, delimiter sniffed from the
-    first line (comma, tab or semicolon). Raises ``SpreadsheetError`` when the file as a whole
-    cannot be used: missing, empty, larger than ``max_bytes``, not a spreadsheet, password
-    protected, damaged, in an unknown encoding, or with an empty first row. A header with no
-    data rows is not an error."""
+    The format is decided by the content, never by the name, so that an upload stored under a
+    temporary name reads the same (``filename``, the name the user gave it, is what messages
+    show): ZIP → xlsx, OLE2 → xls (unless it is an encrypted .xlsx), text → CSV in UTF-8
+    (with or without BOM) or GB18030, its delimiter sniffed from the first line (comma, tab
+    or semicolon). Raises ``SpreadsheetError`` when the file as a whole cannot be used:
+    missing, empty, larger than ``max_bytes``, not a spreadsheet, password protected,
+    damaged, in an unknown encoding, or with an empty first row. A header with no data rows
+    is not an error."""
     path = Path(path)
     shown = filename or path.name
     try:
@@ -209,7 +210,7 @@ def read_sheet(
         raise SpreadsheetError("文件是空的。")
     if size > max_bytes:
         raise SpreadsheetError(
-            f"文件太大（{size / 2**20:.0f} MB），不能超过 {max_bytes / 2**20:.0f} MB。"
+            f"文件太大（{_size_text(size)}），不能超过 {_size_text(max_bytes)}。"
             "请把文件拆成几个再导入。"
         )
     with path.open("rb") as file:
@@ -220,7 +221,11 @@ def read_sheet(
         if head.startswith(_OLE2_MAGIC):
             _check_ole2(file, head)
             return _read_workbook(path, "xls")
-    return _read_csv(path, head, size, shown)
+    return _read_csv(path, head, size)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{max(size // 1024, 1)} KB"
 
 
 # --------------------------------------------------------------------------------------------
@@ -293,7 +298,7 @@ def _ole2_stream_names(file) -> set[str] | None:
         visited.add(current)
         data = sector(current)
         if len(data) < size:
-            return names or None
+            return None  # truncated: let calamine say the file is damaged
         for offset in range(0, size, 128):
             length = struct.unpack_from("<H", data, offset + 64)[0]
             if data[offset + 66] in (1, 2, 5) and 2 <= length <= 64 and length % 2 == 0:
@@ -483,10 +488,10 @@ _BINARY_MAGIC = (
     b"PK\x07\x08",
 )
 _UTF8_BOM = b"\xef\xbb\xbf"
-_HTML_MARK = re.compile(rb"^\s*<(?:!doctype|html|table|\?xml)", re.IGNORECASE)
+_HTML_MARK = re.compile(rb"\s*<(?:!doctype|html|table|\?xml)", re.IGNORECASE)
 
 
-def _read_csv(path: Path, head: bytes, size: int, shown: str) -> Sheet:
+def _read_csv(path: Path, head: bytes, size: int) -> Sheet:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" (UTF-16): refuse with the advice that fixes it.
         raise SpreadsheetError(_UNKNOWN_ENCODING)
@@ -676,6 +681,8 @@ def _put_back(
 #
 # Every scalar parser has the same steps as its Arrow twin, in the same order, with the same
 # character sets and ASCII-only regular expressions (Python's re and Arrow's RE2 agree on those).
+# The Arrow forms take a string Array, a ChunkedArray (a table column) or a list, and return
+# (values, error mask) of the same shape; the mask has no nulls.
 
 
 _FULLWIDTH = {

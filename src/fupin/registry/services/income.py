@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,7 +57,7 @@ def derive(income: HouseholdIncome, members: int) -> None:
         - income.business_costs
     )
     income.per_capita_net_income = (
-        (income.net_income / members).quantize(_CENT) if members else None
+        (income.net_income / members).quantize(_CENT, rounding=ROUND_HALF_UP) if members else None
     )
 
 

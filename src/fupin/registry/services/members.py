@@ -116,7 +116,7 @@ def member_add(
     stored = stored_id(id_number)
     on = on or timezone.localdate()
     person = (
-        Person.objects.select_for_update()
+        Person.objects.select_for_update(of=("self",))
         .filter(id_hash=stored.hash)
         .select_related("household")
         .first()

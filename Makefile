@@ -9,7 +9,7 @@ UV := $(VENV)/bin/uv
 FUPIN := $(VENV)/bin/fupin
 export FUPIN_HOME := $(CURDIR)
 
-.PHONY: run test setup lint format test-sqlite test-pg browser-deps clean
+.PHONY: run test setup lint format test-sqlite test-pg browser-deps clean bench-import
 
 run: setup
 	$(FUPIN) run --demo
@@ -51,3 +51,7 @@ test-pg: setup
 
 clean:
 	rm -rf $(VENV) node_modules var/static var/test.sqlite3
+
+# Benchmarks (figures printed; never part of `make test`).
+bench-import: setup
+	bash scripts/with-postgres.sh $(PY) bench/import_bench.py $(BENCH_ARGS)

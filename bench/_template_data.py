@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+from datetime import date
 from pathlib import Path
 
 from fupin.core.idnumbers import check_character
@@ -11,12 +12,14 @@ from fupin.registry.template import HEADERS
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高梁郑罗宋谢唐韩曹许邓冯曾程蔡彭潘袁于董余苏叶"
 GIVEN = "明华建国秀英桂兰志强海燕红梅伟芳娟军丽勇敏静磊洋艳杰涛超霞平刚桂珍玉兰德福春生"
+TODAY = date.today()
 VILLAGES = [f"430524{t:03d}{v:03d}" for t in range(100, 122) for v in range(201, 204)]
 
 
 def rows(n_persons: int, *, seed: int = 1, county: str = "430524"):
     """Yield template rows: households of 1–6 persons until ``n_persons`` rows."""
     rnd = random.Random(seed)
+    sequences: dict[str, int] = {}
     made = 0
     number = 0
     while made < n_persons:
@@ -45,10 +48,16 @@ def rows(n_persons: int, *, seed: int = 1, county: str = "430524"):
         surname = rnd.choice(SURNAMES)
         for k in range(size):
             age = rnd.randint(30, 80) if k == 0 else rnd.randint(0, 70)
-            year = 2025 - age
-            birth = f"{year}{rnd.randint(1, 12):02d}{rnd.randint(1, 28):02d}"
+            month, day = rnd.randint(1, 12), rnd.randint(1, 28)
+            year = TODAY.year - age
+            birth = f"{year}{month:02d}{day:02d}"
+            # The age the importer will compute, today.
+            age -= (TODAY.month, TODAY.day) < (month, day)
             male = rnd.random() < 0.5
-            sequence = rnd.randint(0, 499) * 2 + (1 if male else 0)
+            # A running sequence per birth date keeps every ID unique.
+            n = sequences.get(birth, 0)
+            sequences[birth] = n + 1
+            sequence = (n % 500) * 2 + (1 if male else 0)
             body = f"{county}{birth}{sequence:03d}"
             row = dict.fromkeys(HEADERS, "")
             row.update(household)
@@ -73,14 +82,8 @@ def rows(n_persons: int, *, seed: int = 1, county: str = "430524"):
 
 
 def write_csv(path: Path, n_persons: int, *, seed: int = 1) -> Path:
-    seen = set()
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADERS)
         writer.writeheader()
-        for row in rows(n_persons, seed=seed):
-            if row["证件号码"] in seen:  # keep IDs unique: the import would reject duplicates
-                row["证件号码"] = ""
-                continue
-            seen.add(row["证件号码"])
-            writer.writerow(row)
+        writer.writerows(rows(n_persons, seed=seed))
     return path

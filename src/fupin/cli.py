@@ -78,17 +78,21 @@ def migrate() -> None:
 
 @app.command()
 def demo(
+    scale: Annotated[
+        float,
+        typer.Option(help="Share of the published population: 1 = about 2.7 million persons."),
+    ] = 0.02,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
     force: Annotated[
-        bool, typer.Option(help="Load even when the database already has users.")
+        bool, typer.Option(help="Load even when the database already has accounts.")
     ] = False,
 ) -> None:
-    """Load the demo regions and one demo account per role."""
+    """Load the demo: the four seed counties, one account per role, calibrated households."""
     _django()
     _command_origin()
     from fupin.demo.load import demo_load
 
-    summary = demo_load(force=force)
-    typer.echo(summary)
+    demo_load(force=force, scale=scale, seed=seed, say=typer.echo)
 
 
 @app.command()
@@ -209,11 +213,12 @@ def run(
     _call("migrate", interactive=False, verbosity=0)
     if demo:
         from fupin.accounts.models import User
-        from fupin.demo.load import DEMO_PASSWORD, demo_accounts, demo_load
+        from fupin.demo.load import DEFAULT_SCALE, DEMO_PASSWORD, demo_accounts, demo_load
 
         if not User.objects.exists():
-            typer.echo("fupin: loading demo data …")
-            typer.echo(demo_load())
+            scale = float(os.environ.get("FUPIN_DEMO_SCALE", DEFAULT_SCALE))
+            typer.echo(f"fupin: loading demo data (scale {scale}) …")
+            demo_load(scale=scale, say=typer.echo)
     worker_process = None
     if with_worker:
         worker_process = subprocess.Popen(

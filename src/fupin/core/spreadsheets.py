@@ -368,9 +368,7 @@ def _sheet_from_rows(batches, source_format: str) -> Sheet:
             keep, names, raws, duplicates = _headers(rows[0])
             header_seen = True
             rows = rows[1:]
-        if not rows:
-            continue
-        if not keep:
+        if not rows or not keep:
             continue
         # Rows are as wide as the header row (calamine pads them); one pass over the rows and
         # a transpose is much faster than one pass per column over a million row lists.

@@ -53,9 +53,9 @@ def tilt_to_mean(base, mean: float) -> np.ndarray:
     support = base > 0
     low, high = SIZES[support].min(), SIZES[support].max()
     if mean <= low:
-        return (SIZES == low).astype(float)
+        return (low == SIZES).astype(float)
     if mean >= high:
-        return (SIZES == high).astype(float)
+        return (high == SIZES).astype(float)
     lo, hi = -30.0, 30.0
     for _ in range(200):
         mid = (lo + hi) / 2
@@ -70,7 +70,7 @@ def size_counts(households: int, persons: int, base, caps=None) -> np.ndarray:
     """How many households of each size 1–8 (index 0 = size 1) make exactly ``households``
     households of ``persons`` persons, shaped like ``base``; ``caps`` bounds each count (the
     households available when choosing a subset). Raises ValueError when impossible."""
-    caps = np.full(MAX_SIZE, np.iinfo(np.int64).max) if caps is None else np.asarray(caps)
+    caps = np.full(MAX_SIZE, households) if caps is None else np.asarray(caps, dtype=np.int64)
     counts = np.zeros(MAX_SIZE, dtype=np.int64)
     if households == 0:
         if persons:
@@ -132,7 +132,9 @@ def choose_exact(
         return np.sort(rng.choice(candidates, households, replace=False))
     candidate_sizes = sizes[candidates]
     caps = np.bincount(candidate_sizes - 1, minlength=MAX_SIZE)[:MAX_SIZE]
-    persons = min(max(persons, households), int(np.sort(candidate_sizes)[-households:].sum()))
+    ordered = np.sort(candidate_sizes)
+    # The closest feasible total when the candidates cannot make the asked one.
+    persons = min(max(persons, int(ordered[:households].sum())), int(ordered[-households:].sum()))
     counts = size_counts(households, persons, caps / caps.sum(), caps)
     chosen = []
     for s in range(MAX_SIZE):

@@ -26,6 +26,12 @@ class RowMaker:
         self.index.update({f.name: i for i, f in enumerate(fields)})
         self.template = [self._default(f) for f in fields]
         self.json = {i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"}
+        # SQLite needs dates, datetimes and decimals as text; only those columns are touched.
+        self.sqlite_adapt = [
+            i
+            for i, f in enumerate(fields)
+            if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField")
+        ]
 
     @staticmethod
     def _default(field):
@@ -62,12 +68,13 @@ def _adapt_sqlite(value):
 
 def _prepare(maker: RowMaker, rows: Iterable[Sequence], vendor: str):
     json_columns = maker.json
+    adapt = maker.sqlite_adapt if vendor == "sqlite" else ()
     for row in rows:
-        row = list(row)
         for i in json_columns:
             row[i] = json.dumps(row[i], ensure_ascii=False)
-        if vendor == "sqlite":
-            row = [_adapt_sqlite(v) for v in row]
+        for i in adapt:
+            if row[i] is not None:
+                row[i] = _adapt_sqlite(row[i])
         yield row
 
 

@@ -136,6 +136,10 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # A copy of the household's region (kept by the services and the import, and its
+        # presence tied to the household's by a check): no second per-row foreign-key check
+        # on a million-row import (docs/decisions/0013-set-based-import.md).
+        db_constraint=False,
     )
     relation = models.CharField(
         _("与户主关系"), max_length=20, choices=c.Relation.choices, blank=True
@@ -215,11 +219,25 @@ class Membership(models.Model):
     end_reason = models.CharField(
         _("离开原因"), max_length=20, choices=c.MemberRemovalReason.choices, blank=True
     )
+    # Links to the evidence, written in the same transaction as the membership; informational,
+    # so neither indexed nor checked row by row by the database.
     start_event = models.ForeignKey(
-        "HouseholdEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "HouseholdEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     end_event = models.ForeignKey(
-        "HouseholdEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "HouseholdEvent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
@@ -254,6 +272,8 @@ class Designation(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="designations",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:

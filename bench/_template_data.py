@@ -50,9 +50,11 @@ def rows(n_persons: int, *, seed: int = 1, county: str = "430524"):
             age = rnd.randint(30, 80) if k == 0 else rnd.randint(0, 70)
             month, day = rnd.randint(1, 12), rnd.randint(1, 28)
             year = TODAY.year - age
+            if date(year, month, day) > TODAY:  # nobody is born in the future
+                year -= 1
             birth = f"{year}{month:02d}{day:02d}"
             # The age the importer will compute, today.
-            age -= (TODAY.month, TODAY.day) < (month, day)
+            age = TODAY.year - year - ((TODAY.month, TODAY.day) < (month, day))
             male = rnd.random() < 0.5
             # A running sequence per birth date keeps every ID unique.
             n = sequences.get(birth, 0)

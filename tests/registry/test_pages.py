@@ -76,3 +76,43 @@ def test_the_export_is_in_the_template_with_masked_numbers_for_roles_that_may_no
     assert lines[0].startswith("行政区划代码,村民小组,户编号,户类型")
     assert len(lines) == 3 and "冯戊" in body
     assert household.members.first().id_masked in body
+
+
+@pytest.mark.parametrize("role", [roles.Role.PAIRED_CADRE, roles.Role.INSPECTOR])
+def test_health_conditions_are_hidden_from_roles_that_may_not_see_personal_data(client, tree, role):
+    household = factories.make_household(members=1)
+    person = household.members.get()
+    from fupin.registry import services
+
+    services.member_update(
+        actor=factories._system_actor("430524100201"),
+        person=person,
+        version=person.version,
+        fields={"health": "serious"},
+    )
+    factories.login(client, factories.make_user(role=role, region="430524100201"))
+    page = client.get(
+        reverse("registry:household_detail", kwargs={"pk": household.pk})
+    ).content.decode()
+    api = client.get(reverse("api:household-members", kwargs={"pk": household.pk})).json()
+    export = b"".join(client.get(reverse("registry:export")).streaming_content).decode("utf-8-sig")
+    assert "患有大病" not in page and "***" in page
+    assert api[0]["health"] == "***"
+    assert "患有大病" not in export
+
+
+def test_roles_that_may_see_personal_data_see_health(clerk_client):
+    household = factories.make_household(members=1)
+    person = household.members.get()
+    from fupin.registry import services
+
+    services.member_update(
+        actor=factories._system_actor("430524100201"),
+        person=person,
+        version=person.version,
+        fields={"health": "serious"},
+    )
+    page = clerk_client.get(
+        reverse("registry:household_detail", kwargs={"pk": household.pk})
+    ).content.decode()
+    assert "患有大病" in page

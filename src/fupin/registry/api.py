@@ -8,11 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from fupin.accounts import roles
 from fupin.core import scope
 from fupin.registry import choices as c
 from fupin.registry import selectors, services
 from fupin.registry.errors import StaleVersion
-from fupin.registry.models import Household, HouseholdIncome, Person
+from fupin.registry.models import HEALTH_FIELDS, MASK, Household, HouseholdIncome, Person
 
 
 class IncomeSerializer(serializers.ModelSerializer):
@@ -32,6 +33,14 @@ class IncomeSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(source="id_masked", read_only=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not roles.may(request.user, roles.Capability.REVEAL_PERSONAL_DATA):
+            for name in HEALTH_FIELDS:
+                data[name] = MASK if data.get(name) not in (None, "") else data.get(name)
+        return data
 
     class Meta:
         model = Person
@@ -186,7 +195,11 @@ class HouseholdViewSet(
     def members(self, request, pk=None):
         """该户的现有成员。"""
         household = self.get_object()
-        return Response(PersonSerializer(household.members.order_by("id"), many=True).data)
+        return Response(
+            PersonSerializer(
+                household.members.order_by("id"), many=True, context={"request": request}
+            ).data
+        )
 
     @extend_schema(request=IncomeSerializer, responses=IncomeSerializer(many=True))
     @action(detail=True, methods=["get", "put"])
@@ -252,7 +265,9 @@ class PersonViewSet(
                 reason=request.data.get("reason", ""),
             )
         except StaleVersion as stale:
-            return _conflict(PersonSerializer, stale.current)
+            return _conflict(
+                PersonSerializer, stale.current
+            )  # current record: masked without request
         except ValidationError as error:
             raise ApiValidationError(error.message_dict) from error
-        return Response(PersonSerializer(person).data)
+        return Response(PersonSerializer(person, context={"request": request}).data)

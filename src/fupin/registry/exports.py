@@ -15,7 +15,7 @@ from fupin.accounts import roles
 from fupin.core import audit, crypto, scope
 from fupin.regions import codes
 from fupin.registry import choices as c
-from fupin.registry.models import Household, HouseholdIncome, Person
+from fupin.registry.models import HEALTH_FIELDS, MASK, Household, HouseholdIncome, Person
 from fupin.registry.template import COLUMNS, HEADERS, Column
 
 _YES_NO = {True: "是", False: "否", None: ""}
@@ -63,6 +63,9 @@ def _row(
             value = getattr(income, name) if income is not None else None
         elif name == "id_number":
             value = crypto.decrypt(bytes(person.id_encrypted)) if full else person.id_masked
+        elif name in HEALTH_FIELDS and not full:
+            row.append(MASK if getattr(person, name) not in (None, "") else "")
+            continue
         else:
             value = getattr(person, name)
         row.append(_label(column, value))

@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from fupin.registry import choices as c
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+# Health data: shown only to roles that may see personal data (Capability.REVEAL_PERSONAL_DATA),
+# never on public pages; masked like ID numbers everywhere else.
+HEALTH_FIELDS = ("health", "disability_level", "disability_kind", "chronic_contract")
+MASK = "***"
 
 
 class Household(models.Model):

@@ -283,3 +283,19 @@ def test_per_capita_income_is_rounded_to_the_fen_like_the_services(villages, tmp
     )
     derive(check, 3)
     assert check.per_capita_net_income == income.per_capita_net_income
+
+
+def test_a_household_number_held_by_another_village_is_not_overwritten(villages, tmp_path):
+    import_households(
+        path=write_csv(tmp_path / "a.csv", family("0001", region="430524101201")),
+        as_of=date(2025, 1, 1),
+    )
+    clerk = factories.make_user(role="township", region="430524100000")
+    result = import_households(
+        path=write_csv(tmp_path / "b.csv", family("0001", 村民小组="第9组")),
+        actor=clerk,
+        as_of=date(2025, 1, 1),
+    )
+    assert result.rejected == 3 and result.written == 0
+    assert any("已属于大塘村" in p.message for p in result.problems)
+    assert Household.objects.get().group_name == ""

@@ -78,6 +78,7 @@ def check(staged: Staged, rows: Rows, *, actor, today: date) -> None:
     _regions(staged, rows, actor=actor)
     _person_rules(staged, rows, today=today)
     _duplicates_and_other_households(staged, rows)
+    _numbers_held_elsewhere(staged, rows)
     _heads(staged, rows)
     _warnings(staged, rows)
     # A household with any rejected household-level problem loses all its rows.
@@ -282,6 +283,36 @@ def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
                     f"该人员已是{village}户编号 {number} 的成员，"
                     "一人不能同时属于两户；请先在原户登记迁出",
                 )
+
+
+def _numbers_held_elsewhere(staged: Staged, rows: Rows) -> None:
+    """A 户编号 that already belongs to a household of another village is not this row's
+    household: updating it would change a household the row does not describe (and perhaps
+    one outside the importer's scope). Moving a household between villages is an event of
+    its own, not an import."""
+    keys = sorted({k for k in rows.key if k is not None})
+    held: dict[tuple[str, str], tuple[str, str]] = {}
+    by_county = defaultdict(list)
+    for county, number in keys:
+        by_county[county].append(number)
+    for county, numbers in by_county.items():
+        for start in range(0, len(numbers), 5000):
+            for number, region, name in Household.objects.filter(
+                county_code=county, number__in=numbers[start : start + 5000]
+            ).values_list("number", "region_id", "region__name"):
+                held[(county, number)] = (region, name)
+    for i, key in enumerate(rows.key):
+        if key in held and held[key][0] != rows.values["household.region"][i]:
+            region, name = held[key]
+            _reject(
+                staged,
+                rows,
+                i,
+                "户编号",
+                key[1],
+                f"户编号 {key[1]} 已属于{name}（{region}）的农户，与本行的行政区划代码不一致",
+                household=True,
+            )
 
 
 def _heads(staged: Staged, rows: Rows) -> None:

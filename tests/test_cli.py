@@ -10,10 +10,25 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "migrate", "createuser", "worker", "demo", "setup", "token", "resetpassword"]
+    "command",
+    [
+        ["run"],
+        ["migrate"],
+        ["createuser"],
+        ["worker"],
+        ["demo"],
+        ["setup"],
+        ["token"],
+        ["resetpassword"],
+        ["import", "households"],
+        ["import", "template"],
+        ["export", "households"],
+        ["regions", "load"],
+    ],
+    ids=" ".join,
 )
 def test_every_subcommand_has_help(command):
-    result = runner.invoke(app, [command, "--help"])
+    result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
 

@@ -54,7 +54,7 @@ call_command("migrate", verbosity=0)
 from fupin.demo.load import demo_load
 from fupin.regions.models import Region
 if not Region.objects.exists():
-    demo_load()
+    demo_load(scale=0)  # the region tree and accounts only: the file is the only data
 mode, path = sys.argv[1], sys.argv[2]
 from django.db import connection, transaction
 if mode == "import":

@@ -90,8 +90,11 @@ def demo(
     """Load the demo: the four seed counties, one account per role, calibrated households."""
     _django()
     _command_origin()
-    from fupin.demo.load import demo_load
+    from fupin.demo.load import MIN_SCALE, demo_load
 
+    if 0 < scale < MIN_SCALE:
+        typer.echo(f"--scale 应为 0（不生成农户）或不小于 {MIN_SCALE}", err=True)
+        raise typer.Exit(2)
     demo_load(force=force, scale=scale, seed=seed, say=typer.echo)
 
 
@@ -317,9 +320,12 @@ def import_households(
     from fupin.registry.importing import import_households as run_import
 
     try:
-        result = run_import(
-            path=file, dry_run=dry_run, as_of=date.fromisoformat(as_of) if as_of else None
-        )
+        on = date.fromisoformat(as_of) if as_of else None
+    except ValueError as error:
+        typer.echo(f"无法导入：--as-of 应为 年-月-日，实为 {as_of}", err=True)
+        raise typer.Exit(2) from error
+    try:
+        result = run_import(path=file, dry_run=dry_run, as_of=on)
     except ImportFileError as error:
         typer.echo(f"无法导入：{error.message}", err=True)
         raise typer.Exit(2) from error

@@ -299,3 +299,61 @@ def test_a_household_number_held_by_another_village_is_not_overwritten(villages,
     assert result.rejected == 3 and result.written == 0
     assert any("已属于大塘村" in p.message for p in result.problems)
     assert Household.objects.get().group_name == ""
+
+
+def test_a_file_with_disability_levels_reimports_as_unchanged(villages, tmp_path):
+    rows = family("0001")
+    rows[1].update({"健康状况": "残疾", "残疾等级": "二级"})
+    path = write_csv(tmp_path / "d.csv", rows)
+    import_households(path=path, as_of=date(2025, 1, 1))
+    again = import_households(path=path, as_of=date(2025, 1, 1))
+    assert (again.written, again.unchanged) == (0, 3)
+    assert Person.objects.get(name="李梅").disability_level == 2
+
+
+def test_a_file_older_than_the_current_household_type_cannot_change_it(villages, tmp_path):
+    import_households(path=write_csv(tmp_path / "a.csv", family("0001")), as_of=date(2025, 1, 1))
+    older = family("0001", 户类型="一般贫困户", 主要致贫原因="因病", 识别年度="2024")
+    result = import_households(path=write_csv(tmp_path / "b.csv", older), as_of=date(2024, 6, 1))
+    assert result.written == 0 and result.rejected == 3
+    assert any("不晚于该户现有户类型的开始日期" in p.message for p in result.problems)
+    assert Household.objects.get().household_type == "general"
+
+
+def test_an_exit_takes_the_exit_year_from_the_file(villages, tmp_path):
+    poor = family("0001", 户类型="一般贫困户", 主要致贫原因="因病", 识别年度="2016")
+    import_households(path=write_csv(tmp_path / "a.csv", poor), as_of=date(2017, 1, 1))
+    exited = family("0001", 户类型="脱贫户", 主要致贫原因="因病", 识别年度="2016", 脱贫年度="2019")
+    result = import_households(path=write_csv(tmp_path / "b.csv", exited), as_of=date(2025, 1, 1))
+    assert result.rejected == 0, result.problems
+    household = Household.objects.get()
+    assert (household.household_type, household.exit_year) == ("exited", 2019)
+    assert household.events.filter(kind="exited").exists()
+
+
+def test_a_member_added_by_import_leaves_an_event_on_the_household(villages, tmp_path):
+    rows = family("0001")
+    import_households(path=write_csv(tmp_path / "a.csv", rows[:2]), as_of=date(2025, 1, 1))
+    import_households(path=write_csv(tmp_path / "b.csv", rows), as_of=date(2025, 2, 1))
+    event = Household.objects.get().events.get(kind="member_added")
+    assert event.details == {"members_added": 1, "members_corrected": 0}
+
+
+@pytest.mark.parametrize(
+    "role,region",
+    [
+        ("department", "430524000000"),
+        ("inspector", "430524000000"),
+        ("city", "430500000000"),
+        ("paired_cadre", "430524100201"),
+    ],
+)
+def test_roles_that_do_not_keep_the_registry_cannot_import(villages, tmp_path, role, region):
+    from django.core.exceptions import PermissionDenied
+
+    user = factories.make_user(
+        role=role, region=region, department="medical_insurance" if role == "department" else ""
+    )
+    with pytest.raises(PermissionDenied):
+        import_households(path=write_csv(tmp_path / "a.csv", family("0001")), actor=user)
+    assert not Household.objects.exists()

@@ -116,3 +116,21 @@ def test_roles_that_may_see_personal_data_see_health(clerk_client):
         reverse("registry:household_detail", kwargs={"pk": household.pk})
     ).content.decode()
     assert "患有大病" in page
+
+
+def test_department_staff_cannot_create_households_or_open_the_import(client, tree):
+    factories.login(
+        client,
+        factories.make_user(
+            role="department", region="430524000000", department="medical_insurance"
+        ),
+    )
+    assert client.get(reverse("registry:household_create")).status_code == 403
+    assert client.get(reverse("registry:import")).status_code == 403
+    response = client.post(
+        reverse("api:household-list"),
+        {"region": "430524100201", "number": "X1"},
+        content_type="application/json",
+    )
+    assert response.status_code in (403, 400)
+    assert not Household.objects.exists()

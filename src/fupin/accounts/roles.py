@@ -45,6 +45,7 @@ class Capability(StrEnum):
     AUDIT_SEARCH = "audit_search"
     MANAGE_USERS = "manage_users"
     MANAGE_REGIONS = "manage_regions"
+    EDIT_REGISTRY = "edit_registry"
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
 
 
@@ -68,6 +69,12 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.WRITE: _ALL - {Role.INSPECTOR},
     Capability.AUDIT_SEARCH: frozenset({Role.INSPECTOR, Role.SYSADMIN}),
     Capability.MANAGE_USERS: frozenset({Role.SYSADMIN, Role.COUNTY}),
+    # Households and persons are kept by the county office, townships and villages (and the
+    # resident work teams who collect the data); departments, inspectors, cities and
+    # provinces read, and paired cadres report through their own channels.
+    Capability.EDIT_REGISTRY: frozenset(
+        {Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE, Role.WORK_TEAM, Role.SYSADMIN}
+    ),
     # The region tree is official reference data: kept by the county office upward.
     Capability.MANAGE_REGIONS: frozenset({Role.SYSADMIN, Role.PROVINCE, Role.COUNTY}),
     Capability.REVEAL_PERSONAL_DATA: frozenset(

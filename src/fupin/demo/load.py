@@ -21,6 +21,8 @@ from fupin.regions.models import Region, RegionClass, RegionFlag
 DEMO_PASSWORD = "fupin-demo-2026"  # noqa: S105  (printed to the operator on purpose)
 # What `fupin run --demo` loads into an empty database: well under a minute on a laptop.
 DEFAULT_SCALE = 0.02
+# Below this, some published groups round to households too small to build.
+MIN_SCALE = 0.005
 # The registry as it stood at the end of 2019, when 隆回 and 涟源 were approved to exit.
 AS_OF = date(2019, 12, 31)
 

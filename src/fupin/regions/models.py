@@ -46,7 +46,7 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    # Set on provinces; everything below inherits it (see selectors.region_class_of).
+    # Set on provinces; everything below inherits it (the standards issue reads it there).
     region_class = models.CharField(
         _("区域类别"), max_length=10, choices=RegionClass.choices, blank=True
     )

@@ -9,11 +9,11 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from fupin.accounts import roles
-from fupin.core import scope
 from fupin.registry import choices as c
 from fupin.registry import selectors, services
 from fupin.registry.errors import StaleVersion
 from fupin.registry.models import HEALTH_FIELDS, MASK, Household, HouseholdIncome, Person
+from fupin.registry.services.common import registry_editable
 
 
 class IncomeSerializer(serializers.ModelSerializer):
@@ -148,7 +148,7 @@ class HouseholdViewSet(
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             filters = selectors.HouseholdFilters(search=self.request.query_params.get("q", ""))
             return selectors.household_list(actor=self.request.user, filters=filters)
-        return scope.editable(self.request.user, Household.objects.all())
+        return registry_editable(self.request.user, Household.objects.all())
 
     def create(self, request, *args, **kwargs):
         serializer = HouseholdWriteSerializer(data=request.data)
@@ -204,7 +204,9 @@ class HouseholdViewSet(
     @extend_schema(request=IncomeSerializer, responses=IncomeSerializer(many=True))
     @action(detail=True, methods=["get", "put"])
     def income(self, request, pk=None):
-        """该户各年度收入（GET），或登记一个年度的收入（PUT，已有年度须带 version）。"""
+        """该户各年度收入（GET），或登记一个年度的收入（PUT）。
+
+        修改已有年度时应带上读取时的 version，过期返回 409；不带 version 则直接覆盖。"""
         if request.method == "GET":
             household = self.get_object()
             return Response(IncomeSerializer(household.incomes.all(), many=True).data)
@@ -247,7 +249,7 @@ class PersonViewSet(
             return selectors.person_list(
                 actor=self.request.user, search=self.request.query_params.get("q", "")
             )
-        return scope.editable(self.request.user, Person.objects.all())
+        return registry_editable(self.request.user, Person.objects.all())
 
     def update(self, request, *args, **kwargs):
         person = self.get_object()

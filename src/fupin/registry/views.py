@@ -22,6 +22,7 @@ from fupin.registry.forms import (
     MemberForm,
 )
 from fupin.registry.models import Household
+from fupin.registry.services.common import registry_editable
 
 
 def _filters(form: HouseholdFilterForm) -> selectors.HouseholdFilters:
@@ -51,13 +52,13 @@ def household_list(request):
         {
             "form": form,
             "page": page_of(request, households),
-            "can_create": roles.may(request.user, roles.Capability.WRITE),
+            "can_create": roles.may(request.user, roles.Capability.EDIT_REGISTRY),
         },
     )
 
 
 def _can_edit(user, household: Household) -> bool:
-    return scope.editable(user, Household.objects.filter(pk=household.pk)).exists()
+    return registry_editable(user, Household.objects.filter(pk=household.pk)).exists()
 
 
 @login_required
@@ -76,14 +77,14 @@ def household_detail(request, pk: int):
 
 
 def _editable(request, pk: int) -> Household:
-    return get_object_or_404(scope.editable(request.user, Household.objects.all()), pk=pk)
+    return get_object_or_404(registry_editable(request.user, Household.objects.all()), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def household_create(request):
-    if not roles.may(request.user, roles.Capability.WRITE):
-        raise PermissionDenied(_("您的角色没有修改权限。"))
+    if not roles.may(request.user, roles.Capability.EDIT_REGISTRY):
+        raise PermissionDenied(_("您的角色不能修改农户信息。"))
     villages = scope.visible(
         request.user, Region.objects.filter(level="village"), within=request.region_code
     )

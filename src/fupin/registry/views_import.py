@@ -47,8 +47,8 @@ class ImportForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
-    if not roles.may(request.user, roles.Capability.WRITE):
-        raise PermissionDenied(_("您的角色没有导入权限。"))
+    if not roles.may(request.user, roles.Capability.EDIT_REGISTRY):
+        raise PermissionDenied(_("您的角色不能导入农户信息。"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fupin.accounts import roles
-from fupin.core import scope
 from fupin.core.export import csv_response
 from fupin.core.forms import apply_errors
 from fupin.core.paging import page_of
@@ -22,6 +21,7 @@ from fupin.registry.errors import StaleVersion
 from fupin.registry.exports import export_header, export_rows
 from fupin.registry.forms import MemberEditForm
 from fupin.registry.models import Person
+from fupin.registry.services.common import registry_editable
 
 
 @login_required
@@ -44,7 +44,9 @@ def person_detail(request, pk: int):
             "person": person,
             "memberships": memberships,
             "can_reveal": roles.may(request.user, roles.Capability.REVEAL_PERSONAL_DATA),
-            "can_edit": scope.editable(request.user, Person.objects.filter(pk=person.pk)).exists(),
+            "can_edit": registry_editable(
+                request.user, Person.objects.filter(pk=person.pk)
+            ).exists(),
         },
     )
 
@@ -52,7 +54,7 @@ def person_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
-    person = get_object_or_404(scope.editable(request.user, Person.objects.all()), pk=pk)
+    person = get_object_or_404(registry_editable(request.user, Person.objects.all()), pk=pk)
     form = MemberEditForm(request.POST or None, instance=person)
     version = int(request.POST.get("version") or person.version)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +100,7 @@ def export(request):
 @login_required
 @require_POST
 def member_remove(request, pk: int):
-    person = get_object_or_404(scope.editable(request.user, Person.objects.all()), pk=pk)
+    person = get_object_or_404(registry_editable(request.user, Person.objects.all()), pk=pk)
     household_id = person.household_id
     try:
         on = _date(request.POST.get("on"))

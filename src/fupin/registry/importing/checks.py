@@ -129,7 +129,7 @@ def _household_consistency(staged: Staged, rows: Rows) -> None:
                     rows,
                     i,
                     header,
-                    rows.values[BY_HEADER[header].target][i],
+                    staged.raw[BY_HEADER[header].target][i].as_py(),
                     f"同一户（户编号 {key[1]}）各行的“{header}”不一致",
                     household=True,
                 )

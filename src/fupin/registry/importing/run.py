@@ -4,9 +4,12 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from fupin.accounts import roles
 from fupin.core import audit
 from fupin.core.import_report import ImportResult, Problem
 from fupin.core.spreadsheets import SpreadsheetError, read_sheet
@@ -29,6 +32,8 @@ def import_households(
     which the file's facts hold (memberships, new designations); default today.
 
     Raises ImportFileError when the file as a whole cannot be used."""
+    if actor is not None and not roles.may(actor, roles.Capability.EDIT_REGISTRY):
+        raise PermissionDenied(_("您的角色不能导入农户信息。"))
     today = timezone.localdate()
     as_of = as_of or today
     source = filename or Path(path).name
@@ -45,8 +50,12 @@ def import_households(
     checks.check(staged, rows, actor=actor, today=today)
     _explain_household_rejections(staged, rows)
     report("checked", staged.rows, staged.rows)
-    plan = writing.plan(staged, rows)
+    plan = writing.plan(staged, rows, as_of=as_of)
     result.problems = staged.problems
+    for header in sheet.duplicate_headers:
+        result.problems.append(
+            Problem(1, header, header, "列名重复，只导入了第一列", severity="warning")
+        )
     result.written = plan.status.count("written")
     result.unchanged = plan.status.count("unchanged")
     result.check()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import models
 from django.utils import translation
 
 from fupin.core import idnumbers
@@ -14,6 +15,11 @@ from fupin.core import spreadsheets as ss
 from fupin.core.import_report import Problem
 from fupin.registry.template import COLUMNS, Column
 
+# Other spellings users type for the same choice, per column.
+_ALIASES = {
+    "labour_capacity": {"弱劳动力": "weak", "半劳动力": "weak"},
+    "main_cause": {"其他": "other"},
+}
 MAX_LENGTH = {"name": 50, "group_name": 50, "number": 40, "ethnicity": 20}
 YEAR_RANGE = (2000, 2100)
 
@@ -121,18 +127,18 @@ def _parse(staged: Staged, column: Column, text: pa.Array) -> pa.Array:
         if column.name == "housing_grade":
             labels.update({"C": "C", "D": "D"})  # plain letters, as IMPORT_TEMPLATE.md writes
         # A few spellings users type for the same thing.
-        labels.update(
-            {"弱劳动力": "weak", "半劳动力": "weak", "其他": "other"}
-            if column.name in ("labour_capacity", "main_cause")
-            else {}
-        )
+        labels.update(_ALIASES.get(column.name, {}))
         keys = pa.array(list(labels))
         codes = pa.array([str(v) for v in labels.values()])
         index = pc.index_in(text, value_set=keys)
         unknown = pc.and_(pc.invert(blank), pc.is_null(index))
         choices = "、".join(str(label) for _v, label in column.choices.choices)
         staged.add(unknown, column, lambda t: f"“{t}”不是规定的选项（可选：{choices}）")
-        return pc.take(codes, index)
+        values = pc.take(codes, index)
+        if issubclass(column.choices, models.IntegerChoices):
+            # 残疾等级 is stored as a number: compare and write it as one.
+            values = pc.cast(values, pa.int64())
+        return values
     if kind == "choices":
         return _parse_multi(staged, column, text)
     if kind == "id":

@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from fupin.core import crypto, idnumbers
+from fupin.core.import_report import Problem
 from fupin.registry import choices as c
 from fupin.registry.importing import bulk
 from fupin.registry.importing.checks import Rows
@@ -115,7 +116,7 @@ def _existing_households(keys: list[tuple[str, str]]) -> dict[tuple[str, str], d
     return found
 
 
-def plan(staged: Staged, rows: Rows) -> Plan:
+def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     present = staged.present
     v = rows.values
     accepted = [i for i in range(rows.n) if i not in rows.rejected]
@@ -191,7 +192,38 @@ def plan(staged: Staged, rows: Rows) -> Plan:
                 result.changed_persons[i] = (person, changes)
             person_changed = bool(changes)
         result.status[i] = "written" if household_changed[key] or person_changed else "unchanged"
+    if as_of is not None and result.type_changes:
+        _type_changes_after_current(staged, rows, result, as_of)
     return result
+
+
+def _type_changes_after_current(staged: Staged, rows: Rows, result: Plan, as_of: date) -> None:
+    """A new 户类型 starts on ``as_of``, which must come after the current one's start:
+    otherwise the file is older than the registry and would rewrite history."""
+    ids = {result.existing[k]["id"]: k for k in result.type_changes}
+    starts = dict(
+        Designation.objects.filter(
+            household_id__in=list(ids), category=c.DesignationCategory.POVERTY, end__isnull=True
+        ).values_list("household_id", "start")
+    )
+    late = {ids[h]: start for h, start in starts.items() if as_of <= start}
+    if not late:
+        return
+    for i, key in enumerate(rows.key):
+        if key in late and result.status[i] != "rejected":
+            staged.problems.append(
+                Problem(
+                    staged.row_numbers[i],
+                    "户类型",
+                    rows.values["household.household_type"][i] or "",
+                    f"数据日期 {as_of} 不晚于该户现有户类型的开始日期 {late[key]}，不能改变户类型；"
+                    "请用更晚的数据日期导入",
+                )
+            )
+            result.status[i] = "rejected"
+    for key in late:
+        del result.type_changes[key]
+        result.changed_households.pop(key, None)
 
 
 def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: str) -> set[int]:
@@ -287,6 +319,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
             key in p.type_changes
             and changes["household_type"] == c.HouseholdType.EXITED
             and not household["exit_year"]
+            and not values.get("exit_year")
         ):
             values["exit_year"] = as_of.year
         columns = tuple(sorted(values))
@@ -397,6 +430,9 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     for relation, person_pk in relation_changed:
         Membership.objects.filter(person_id=person_pk, end__isnull=True).update(relation=relation)
 
+    _member_events(
+        rows, p, household_id, event_of, as_of=as_of, user_id=user_id, reason=reason, now=now
+    )
     _write_incomes(rows, p, household_id, staged)
     touched = (
         {household_id[k] for k in new_keys}
@@ -408,6 +444,35 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     }
     refresh(touched)
     return touched
+
+
+def _member_events(rows: Rows, p: Plan, household_id: dict, event_of: dict, **common) -> None:
+    """Existing households whose members joined or changed get an event too, so the change
+    history shows every import that touched them (new households have their 建档 event)."""
+    added, corrected = defaultdict(int), defaultdict(int)
+    for i in (*p.new_persons, *p.rejoining):
+        added[household_id[rows.key[i]]] += 1
+    for i in p.changed_persons:
+        corrected[household_id[rows.key[i]]] += 1
+    maker = bulk.RowMaker(HouseholdEvent, with_id=False)
+    events = []
+    for pk in sorted(set(added) | set(corrected)):
+        if pk in event_of:
+            continue
+        kind = c.EventKind.MEMBER_ADDED if added.get(pk) else c.EventKind.CORRECTION
+        details = {"members_added": added.get(pk, 0), "members_corrected": corrected.get(pk, 0)}
+        events.append(
+            maker.make(
+                household_id=pk,
+                kind=kind,
+                date=common["as_of"],
+                actor_id=common["user_id"],
+                reason=common["reason"],
+                recorded_at=common["now"],
+                details=details,
+            )
+        )
+    bulk.insert(maker, events)
 
 
 def _regions_of(household_id: dict, region_of: dict, p: Plan) -> dict[tuple[str, str], str]:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.accounts import roles
 from fupin.core import audit, scope
 from fupin.regions import codes
 from fupin.registry import choices as c
@@ -19,10 +20,24 @@ def require_village(region_code: str) -> None:
         )
 
 
+def require_registry_writer(actor, region_code: str | None) -> None:
+    """Registry changes: a role that keeps the registry, within its region."""
+    if not roles.may(actor, roles.Capability.EDIT_REGISTRY):
+        raise PermissionDenied(_("您的角色不能修改农户信息。"))
+    scope.require_write(actor, region_code)
+
+
+def registry_editable(actor, queryset):
+    """``scope.editable`` narrowed further to roles that keep the registry."""
+    if not roles.may(actor, roles.Capability.EDIT_REGISTRY):
+        return queryset.none()
+    return scope.editable(actor, queryset)
+
+
 def lock(household: Household, *, actor) -> Household:
     """The household row, locked for the rest of the transaction, after a scope check."""
     locked = Household.objects.select_for_update().get(pk=household.pk)
-    scope.require_write(actor, locked.region_id)
+    require_registry_writer(actor, locked.region_id)
     return locked
 
 

@@ -7,12 +7,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.core import audit, scope
+from fupin.core import audit
 from fupin.registry import choices as c
 from fupin.registry.errors import StaleVersion
 from fupin.registry.identity import bank_account_forms, phone_forms
 from fupin.registry.models import Designation, Household
-from fupin.registry.services.common import lock, record_event, require_village, touch
+from fupin.registry.services.common import (
+    lock,
+    record_event,
+    require_registry_writer,
+    require_village,
+    touch,
+)
 
 # Fields a user edits directly (phone and bank account go through their own forms).
 HOUSEHOLD_FIELDS = [
@@ -103,7 +109,7 @@ def household_create(
     """Register a household in a village: unique number in the county, its first 户类型
     as a dated designation, and a 建档 event."""
     require_village(region_code)
-    scope.require_write(actor, region_code)
+    require_registry_writer(actor, region_code)
     number = (number or "").strip()
     if not number:
         raise ValidationError({"number": _("户编号不能为空。")})

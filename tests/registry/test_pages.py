@@ -134,3 +134,33 @@ def test_department_staff_cannot_create_households_or_open_the_import(client, tr
     )
     assert response.status_code in (403, 400)
     assert not Household.objects.exists()
+
+
+def test_a_clerk_changes_the_household_type_and_records_a_departure_from_the_page(clerk_client):
+    from datetime import date
+
+    from fupin.registry.models import Designation, Membership
+
+    household = factories.make_household(members=2, household_type="poor_general")
+    Designation.objects.filter(household=household).update(start=date(2016, 1, 1))
+    Membership.objects.filter(household=household).update(start=date(2016, 1, 1))
+    url = reverse("registry:household_detail", kwargs={"pk": household.pk})
+    assert "变更户类型" in clerk_client.get(url).content.decode()
+
+    clerk_client.post(
+        reverse("registry:designation_change", kwargs={"pk": household.pk}),
+        {"kind": "exited", "on": "2019-12-31", "reason": "达到脱贫标准"},
+    )
+    member = household.members.exclude(relation="head").get()
+    clerk_client.post(
+        reverse("registry:member_remove", kwargs={"pk": member.pk}),
+        {"reason_code": "marriage_out", "on": "2020-05-01", "note": "出嫁"},
+    )
+
+    household.refresh_from_db()
+    assert (household.household_type, household.exit_year, household.member_count) == (
+        "exited",
+        2019,
+        1,
+    )
+    assert set(household.events.values_list("kind", flat=True)) >= {"exited", "member_removed"}

@@ -147,3 +147,22 @@ class IncomeForm(forms.Form):
     rigid_spending = forms.DecimalField(
         label=_("刚性支出"), required=False, min_value=0, decimal_places=2
     )
+
+
+class DesignationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("新的户类型"), choices=c.HouseholdType.choices)
+    on = forms.DateField(label=_("变更日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("变更原因"), max_length=200)
+
+
+class MemberRemoveForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label=_("减少原因"),
+        choices=[
+            (v, label)
+            for v, label in c.MemberRemovalReason.choices
+            if v not in (c.MemberRemovalReason.SPLIT, c.MemberRemovalReason.MERGE)
+        ],
+    )
+    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("<int:pk>/members/new/", views.member_add, name="member_add"),
     path("<int:pk>/income/", views.income_save, name="income_save"),
+    path("<int:pk>/designation/", views.designation_change, name="designation_change"),
     path("persons/", views_persons.person_list, name="person_list"),
     path("persons/<int:pk>/", views_persons.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views_persons.person_edit, name="person_edit"),

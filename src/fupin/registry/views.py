@@ -15,14 +15,17 @@ from fupin.regions.models import Region
 from fupin.registry import selectors, services
 from fupin.registry.errors import StaleVersion
 from fupin.registry.forms import (
+    DesignationForm,
     HouseholdCreateForm,
     HouseholdFilterForm,
     HouseholdForm,
     IncomeForm,
     MemberForm,
+    MemberRemoveForm,
 )
 from fupin.registry.models import Household
 from fupin.registry.services.common import registry_editable
+from fupin.registry.services.households import transition_event_kind
 
 
 def _filters(form: HouseholdFilterForm) -> selectors.HouseholdFilters:
@@ -72,6 +75,8 @@ def household_detail(request, pk: int):
             "can_edit": _can_edit(request.user, household),
             "can_reveal": roles.may(request.user, roles.Capability.REVEAL_PERSONAL_DATA),
             "income_form": IncomeForm(),
+            "designation_form": DesignationForm(),
+            "remove_form": MemberRemoveForm(),
         },
     )
 
@@ -183,4 +188,31 @@ def income_save(request, pk: int):
             messages.error(request, f"{label} {' '.join(errors)}".strip())
     else:
         messages.success(request, _("收入已保存。"))
+    return redirect("registry:household_detail", pk=household.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def designation_change(request, pk: int):
+    """A direct change of 户类型 (信息更正 or a decision taken outside the procedures)."""
+    household = _editable(request, pk)
+    form = DesignationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.designation_set(
+                actor=request.user,
+                household=household,
+                kind=data["kind"],
+                on=data["on"],
+                event_kind=transition_event_kind(household.household_type, data["kind"]),
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("户类型已变更。"))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     return redirect("registry:household_detail", pk=household.pk)

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +16,7 @@ from fupin.core.paging import page_of
 from fupin.registry import selectors, services
 from fupin.registry.errors import StaleVersion
 from fupin.registry.exports import export_header, export_rows
-from fupin.registry.forms import MemberEditForm
+from fupin.registry.forms import MemberEditForm, MemberRemoveForm
 from fupin.registry.models import Person
 from fupin.registry.services.common import registry_editable
 
@@ -102,24 +99,22 @@ def export(request):
 def member_remove(request, pk: int):
     person = get_object_or_404(registry_editable(request.user, Person.objects.all()), pk=pk)
     household_id = person.household_id
+    form = MemberRemoveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("registry:household_detail", pk=household_id)
     try:
-        on = _date(request.POST.get("on"))
+        on = form.cleaned_data["on"]
         services.member_remove(
             actor=request.user,
             person=person,
-            reason_code=request.POST.get("reason_code", ""),
+            reason_code=form.cleaned_data["reason_code"],
             on=on,
-            note=request.POST.get("note", ""),
+            note=form.cleaned_data["note"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("已登记减少。"))
     return redirect("registry:household_detail", pk=household_id)
-
-
-def _date(text):
-    try:
-        return date.fromisoformat(text) if text else timezone.localdate()
-    except ValueError:
-        raise ValidationError(_("日期格式应为 年-月-日。")) from None

@@ -30,6 +30,7 @@ from fupin.registry.models import (
     Membership,
     Person,
 )
+from fupin.registry.services.households import transition_event_kind
 from fupin.registry.template import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
 BATCH = 5000
@@ -515,22 +516,7 @@ def _phone_forms(phone: str | None) -> dict:
 
 
 def _transition_kind(change: tuple[str, str] | None) -> str:
-    if change is None:
-        return c.EventKind.CORRECTION
-    old, new = change
-    if new in c.POOR_TYPES:
-        return (
-            c.EventKind.RETURNED
-            if old in (c.HouseholdType.EXITED, *c.MONITORED_TYPES)
-            else c.EventKind.IDENTIFIED
-        )
-    if new == c.HouseholdType.EXITED and old in c.POOR_TYPES:
-        return c.EventKind.EXITED
-    if new in c.MONITORED_TYPES:
-        return c.EventKind.MONITORED
-    if old in c.MONITORED_TYPES:
-        return c.EventKind.RISK_ELIMINATED
-    return c.EventKind.CORRECTION
+    return transition_event_kind(*change) if change else c.EventKind.CORRECTION
 
 
 def history(

@@ -180,6 +180,22 @@ def household_update(
     return household
 
 
+def transition_event_kind(old: str | None, new: str) -> str:
+    """The change event a move from one 户类型 to another is (新识别, 标注脱贫, 返贫 …)."""
+    if old is None or old == new:
+        return c.EventKind.CORRECTION
+    if new in c.POOR_TYPES:
+        returned = old in (c.HouseholdType.EXITED, *c.MONITORED_TYPES)
+        return c.EventKind.RETURNED if returned else c.EventKind.IDENTIFIED
+    if new == c.HouseholdType.EXITED and old in c.POOR_TYPES:
+        return c.EventKind.EXITED
+    if new in c.MONITORED_TYPES:
+        return c.EventKind.MONITORED
+    if old in c.MONITORED_TYPES:
+        return c.EventKind.RISK_ELIMINATED
+    return c.EventKind.CORRECTION
+
+
 @transaction.atomic
 def designation_set(
     *,

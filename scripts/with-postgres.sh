@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-PORT=${FUPIN_TEST_PG_PORT:-54329}
+# A port of this checkout's own (from its path), so that two checkouts on one machine never
+# share, or stop, each other's throw-away cluster.
+PORT=${FUPIN_TEST_PG_PORT:-$((54000 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 900))}
 URL=${FUPIN_TEST_PG_URL:-postgres://postgres@127.0.0.1:$PORT/fupin}
 
 pg_bin() {

@@ -222,6 +222,37 @@ def member_remove(*, actor, person: Person, reason_code: str, on: date, note: st
     return person
 
 
+def _move_members(*, actor, movers, source, target, kind, on, reason, removal, relation_of) -> None:
+    """Move ``movers`` from ``source`` to ``target`` (分户, 合户): a paired event on each
+    household, every membership ended and begun on ``on``, both households refreshed."""
+    names = [p.name for p in movers]
+    out = record_event(
+        actor=actor,
+        household=source,
+        kind=kind,
+        on=on,
+        reason=reason,
+        related=target,
+        details={"members": names, "to": target.number},
+    )
+    into = record_event(
+        actor=actor,
+        household=target,
+        kind=kind,
+        on=on,
+        reason=reason,
+        related=source,
+        details={"members": names, "from": source.number},
+    )
+    for person in movers:
+        relation = relation_of(person)
+        _leave(person, on=on, reason=removal, event=out)
+        _join(person, target, relation=relation, on=on, event=into)
+        person.save(update_fields=["household", "region", "relation"])
+    _refresh(source)
+    _refresh(target)
+
+
 @transaction.atomic
 def household_split(
     *,
@@ -257,37 +288,17 @@ def household_split(
         exit_year=household.exit_year,
         fields={"group_name": household.group_name, "address": household.address},
     )
-    names = [p.name for p in movers]
-    out = record_event(
+    _move_members(
         actor=actor,
-        household=household,
+        movers=movers,
+        source=household,
+        target=new,
         kind=c.EventKind.SPLIT,
         on=on,
         reason=reason,
-        related=new,
-        details={"members": names, "to": new.number},
+        removal=c.MemberRemovalReason.SPLIT,
+        relation_of=lambda p: c.Relation.HEAD if p.pk == head_id else c.Relation.OTHER,
     )
-    into = record_event(
-        actor=actor,
-        household=new,
-        kind=c.EventKind.SPLIT,
-        on=on,
-        reason=reason,
-        related=household,
-        details={"members": names, "from": household.number},
-    )
-    for person in movers:
-        _leave(person, on=on, reason=c.MemberRemovalReason.SPLIT, event=out)
-        _join(
-            person,
-            new,
-            relation=c.Relation.HEAD if person.pk == head_id else c.Relation.OTHER,
-            on=on,
-            event=into,
-        )
-        person.save(update_fields=["household", "region", "relation"])
-    _refresh(household)
-    _refresh(new)
     return new
 
 
@@ -301,32 +312,18 @@ def household_merge(
     if source.pk == target.pk:
         raise ValidationError(_("不能与本户合户。"))
     movers = list(Person.objects.select_for_update().filter(household=source))
-    names = [p.name for p in movers]
-    out = record_event(
+    _move_members(
         actor=actor,
-        household=source,
+        movers=movers,
+        source=source,
+        target=target,
         kind=c.EventKind.MERGE,
         on=on,
         reason=reason,
-        related=target,
-        details={"members": names, "to": target.number},
+        removal=c.MemberRemovalReason.MERGE,
+        # The target keeps its head; the source's head joins as another member.
+        relation_of=lambda p: c.Relation.OTHER if p.relation == c.Relation.HEAD else p.relation,
     )
-    into = record_event(
-        actor=actor,
-        household=target,
-        kind=c.EventKind.MERGE,
-        on=on,
-        reason=reason,
-        related=source,
-        details={"members": names, "from": source.number},
-    )
-    for person in movers:
-        relation = c.Relation.OTHER if person.relation == c.Relation.HEAD else person.relation
-        _leave(person, on=on, reason=c.MemberRemovalReason.MERGE, event=out)
-        _join(person, target, relation=relation, on=on, event=into)
-        person.save(update_fields=["household", "region", "relation"])
-    _refresh(source)
-    _refresh(target)
     return target
 
 

@@ -164,3 +164,12 @@ def test_a_clerk_changes_the_household_type_and_records_a_departure_from_the_pag
         1,
     )
     assert set(household.events.values_list("kind", flat=True)) >= {"exited", "member_removed"}
+
+
+def test_the_audit_link_shows_only_for_roles_that_can_open_the_log(client, tree):
+    household = factories.make_household(members=1)
+    url = reverse("registry:household_detail", kwargs={"pk": household.pk})
+    factories.login(client, factories.make_user(role="township", region="430524100000"))
+    assert "审计记录" not in client.get(url).content.decode()
+    factories.login(client, factories.make_user(role="inspector", region="430524000000"))
+    assert "审计记录" in client.get(url).content.decode()

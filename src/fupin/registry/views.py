@@ -74,6 +74,7 @@ def household_detail(request, pk: int):
             "household": household,
             "can_edit": _can_edit(request.user, household),
             "can_reveal": roles.may(request.user, roles.Capability.REVEAL_PERSONAL_DATA),
+            "can_search_audit": roles.may(request.user, roles.Capability.AUDIT_SEARCH),
             "income_form": IncomeForm(),
             "designation_form": DesignationForm(),
             "remove_form": MemberRemoveForm(),

@@ -15,8 +15,9 @@ from fupin.core.import_report import Problem
 from fupin.regions.models import Region
 from fupin.registry import choices as c
 from fupin.registry.check_rules import check_rules
+from fupin.registry.importing.lookups import chunks, households_by_key
 from fupin.registry.importing.staging import Staged
-from fupin.registry.models import Household, Person
+from fupin.registry.models import Person
 from fupin.registry.template import BY_HEADER, HOUSEHOLD_COLUMNS
 
 INCOME_COLUMNS = [col for col in HOUSEHOLD_COLUMNS if col.level == "income"]
@@ -255,8 +256,7 @@ def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
             first_row[id_hash] = i
     existing = {}
     hashes = list(first_row)
-    for start in range(0, len(hashes), 5000):
-        chunk = hashes[start : start + 5000]
+    for chunk in chunks(hashes):
         existing.update(
             {
                 h: (county, number, name)
@@ -291,16 +291,10 @@ def _numbers_held_elsewhere(staged: Staged, rows: Rows) -> None:
     one outside the importer's scope). Moving a household between villages is an event of
     its own, not an import."""
     keys = sorted({k for k in rows.key if k is not None})
-    held: dict[tuple[str, str], tuple[str, str]] = {}
-    by_county = defaultdict(list)
-    for county, number in keys:
-        by_county[county].append(number)
-    for county, numbers in by_county.items():
-        for start in range(0, len(numbers), 5000):
-            for number, region, name in Household.objects.filter(
-                county_code=county, number__in=numbers[start : start + 5000]
-            ).values_list("number", "region_id", "region__name"):
-                held[(county, number)] = (region, name)
+    held = {
+        key: (row["region_id"], row["region__name"])
+        for key, row in households_by_key(keys, ["region_id", "region__name"]).items()
+    }
     for i, key in enumerate(rows.key):
         if key in held and held[key][0] != rows.values["household.region"][i]:
             region, name = held[key]
@@ -351,21 +345,7 @@ def _heads(staged: Staged, rows: Rows) -> None:
 
 
 def _existing_heads(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    found = set()
-    by_county = defaultdict(list)
-    for county, number in keys:
-        by_county[county].append(number)
-    for county, numbers in by_county.items():
-        for start in range(0, len(numbers), 5000):
-            found |= {
-                (county, n)
-                for n in Household.objects.filter(
-                    county_code=county,
-                    number__in=numbers[start : start + 5000],
-                    members__relation=c.Relation.HEAD,
-                ).values_list("number", flat=True)
-            }
-    return found
+    return set(households_by_key(keys, [], members__relation=c.Relation.HEAD))
 
 
 def _warnings(staged: Staged, rows: Rows) -> None:

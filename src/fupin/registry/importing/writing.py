@@ -19,8 +19,10 @@ from django.utils import timezone
 from fupin.core import crypto, idnumbers
 from fupin.core.import_report import Problem
 from fupin.registry import choices as c
+from fupin.registry.identity import phone_forms
 from fupin.registry.importing import bulk
 from fupin.registry.importing.checks import Rows
+from fupin.registry.importing.lookups import chunks, households_by_key
 from fupin.registry.importing.staging import Staged
 from fupin.registry.models import (
     Designation,
@@ -33,7 +35,6 @@ from fupin.registry.models import (
 from fupin.registry.services.households import transition_event_kind
 from fupin.registry.template import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
-BATCH = 5000
 HOUSEHOLD_FIELDS = [
     col.name
     for col in HOUSEHOLD_COLUMNS
@@ -74,11 +75,6 @@ def _money(value):
     return None if value is None else Decimal(repr(value)).quantize(_CENT)
 
 
-def _chunks(items: list, size: int = BATCH):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 @dataclass
 class Plan:
     status: list[str] = field(default_factory=list)  # per row: written / unchanged / rejected
@@ -95,26 +91,8 @@ class Plan:
 
 
 def _existing_households(keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-    by_county = defaultdict(list)
-    for county, number in keys:
-        by_county[county].append(number)
-    found = {}
-    wanted = [
-        "id",
-        "county_code",
-        "number",
-        "phone_hash",
-        "household_type",
-        "exit_year",
-        *HOUSEHOLD_FIELDS,
-    ]
-    for county, numbers in by_county.items():
-        for chunk in _chunks(numbers):
-            for row in Household.objects.filter(county_code=county, number__in=chunk).values(
-                *wanted
-            ):
-                found[(row["county_code"], row["number"])] = row
-    return found
+    wanted = ["id", "county_code", "phone_hash", "household_type", "exit_year", *HOUSEHOLD_FIELDS]
+    return households_by_key(keys, wanted)
 
 
 def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
@@ -124,7 +102,7 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     result = Plan(status=["rejected"] * rows.n)
     existing = result.existing = _existing_households(sorted({rows.key[i] for i in accepted}))
     persons: dict[str, dict] = {}
-    for chunk in _chunks([rows.id_hash[i] for i in accepted]):
+    for chunk in chunks([rows.id_hash[i] for i in accepted]):
         for row in Person.objects.filter(id_hash__in=chunk).values(
             "id", "id_hash", "household_id", "version", *PERSON_FIELDS
         ):
@@ -132,7 +110,7 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     incomes: dict[tuple[int, int], dict] = {}
     if "income.year" in present and existing:
         ids = sorted(h["id"] for h in existing.values())
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for row in HouseholdIncome.objects.filter(household_id__in=chunk).values(
                 "household_id", "year", *INCOME_FIELDS
             ):
@@ -355,7 +333,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
         _bump_versions(Household, changed_ids)
     if p.type_changes:
         ended = [p.existing[k]["id"] for k in p.type_changes]
-        for chunk in _chunks(ended):
+        for chunk in chunks(ended):
             Designation.objects.filter(
                 household_id__in=chunk, category=c.DesignationCategory.POVERTY, end__isnull=True
             ).update(end=as_of - timedelta(days=1))
@@ -483,7 +461,7 @@ def _regions_of(household_id: dict, region_of: dict, p: Plan) -> dict[tuple[str,
     missing = [k for k, r in regions.items() if r is None]
     ids = [household_id[k] for k in missing]
     found = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         found.update(dict(Household.objects.filter(pk__in=chunk).values_list("id", "region_id")))
     for key in missing:
         regions[key] = found[household_id[key]]
@@ -493,7 +471,7 @@ def _regions_of(household_id: dict, region_of: dict, p: Plan) -> dict[tuple[str,
 def _bump_versions(model, ids: list[int]) -> None:
     from django.db.models import F
 
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         model.objects.filter(pk__in=chunk).update(version=F("version") + 1)
 
 
@@ -508,11 +486,8 @@ def _json(value):
 def _phone_forms(phone: str | None) -> dict:
     if not phone:
         return {}
-    return {
-        "phone_encrypted": crypto.encrypt(phone),
-        "phone_hash": crypto.lookup_hash(phone),
-        "phone_masked": phone[:3] + "*" * (len(phone) - 7) + phone[-4:],
-    }
+    encrypted, digest, masked = phone_forms(phone)
+    return {"phone_encrypted": encrypted, "phone_hash": digest, "phone_masked": masked}
 
 
 def _transition_kind(change: tuple[str, str] | None) -> str:
@@ -548,7 +523,7 @@ def _write_incomes(rows: Rows, p: Plan, household_id: dict, staged: Staged) -> N
     fields = [f for f in INCOME_FIELDS if f"income.{f}" in staged.present]
     wanted = {(household_id[key], year): i for key, (year, i) in p.incomes.items()}
     current = {}
-    for chunk in _chunks(sorted({h for h, _y in wanted})):
+    for chunk in chunks(sorted({h for h, _y in wanted})):
         current.update(
             {
                 (hid, year): pk

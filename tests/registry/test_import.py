@@ -285,6 +285,64 @@ def test_per_capita_income_is_rounded_to_the_fen_like_the_services(villages, tmp
     assert check.per_capita_net_income == income.per_capita_net_income
 
 
+def test_a_registry_imported_after_its_income_year_counts_the_members_of_that_year(
+    villages, tmp_path
+):
+    rows = [
+        *family("0001"),
+        person_row(
+            姓名="张小宝",
+            与户主关系="之孙子",
+            证件号码=factories.valid_id(birth="20260301"),
+            劳动能力="",
+        ),
+    ]
+    result = import_households(path=write_csv(tmp_path / "y.csv", rows), as_of=date(2026, 11, 22))
+    assert result.rejected == 0, result.problems
+    household = Household.objects.get(number="0001")
+    income = HouseholdIncome.objects.get(household=household, year=2025)
+    # Four members now; the baby born in 2026 is not one of the 2025 income's members.
+    assert household.member_count == 4
+    assert (income.members_counted, float(income.per_capita_net_income)) == (3, 7900)
+
+
+def test_figures_worked_out_during_import_are_those_a_recomputation_gives(villages, tmp_path):
+    from fupin.registry.importing.writing import refresh
+
+    rows = [
+        *family("0001"),
+        *family("0002", 工资性收入="10001"),
+        person_row(
+            户编号="0002",
+            工资性收入="10001",
+            姓名="张老汉",
+            与户主关系="之父",
+            证件号码=factories.valid_id(birth="19400101"),
+            死亡日期="2025-06-01",
+            劳动能力="丧失劳动力",
+        ),
+    ]
+    result = import_households(path=write_csv(tmp_path / "f.csv", rows), as_of=date(2026, 3, 1))
+    assert result.rejected == 0, result.problems
+
+    def figures():
+        return sorted(
+            [
+                *Household.objects.values_list("number", "member_count", "head_name"),
+                *HouseholdIncome.objects.values_list(
+                    "household__number", "members_counted", "net_income", "per_capita_net_income"
+                ),
+            ],
+            key=str,
+        )
+
+    imported = figures()
+    refresh(set(Household.objects.values_list("id", flat=True)))
+    assert figures() == imported
+    income = HouseholdIncome.objects.get(household__number="0002")
+    assert income.members_counted == 3  # the father died before the end of 2025
+
+
 def test_a_household_number_held_by_another_village_is_not_overwritten(villages, tmp_path):
     import_households(
         path=write_csv(tmp_path / "a.csv", family("0001", region="430524101201")),

@@ -85,9 +85,21 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cursor.fetchone()[0]
+            # Usually one contiguous block (nobody else took a number meanwhile): then only
+            # its ends cross the wire, not a million ids. Otherwise that block is left unused
+            # (gaps in ids are harmless) and the ids are fetched one by one.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
+                "SELECT min(v), max(v) FROM (SELECT nextval(%s::regclass) v"
+                " FROM generate_series(1, %s)) AS taken",
+                [sequence, count],
+            )
+            low, high = cursor.fetchone()
+            if high - low + 1 == count:
+                return list(range(low, high + 1))
+            cursor.execute(
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
             )
             return [row[0] for row in cursor.fetchall()]
         # SQLite: the transaction holds the write lock (IMMEDIATE), so max(id) is ours.

@@ -261,7 +261,7 @@ def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
             {
                 h: (county, number, name)
                 for h, county, number, name in Person.objects.filter(
-                    id_hash__in=chunk, household__isnull=False
+                    id_hash__any_of=chunk, household__isnull=False
                 ).values_list(
                     "id_hash",
                     "household__county_code",

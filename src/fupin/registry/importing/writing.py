@@ -33,6 +33,7 @@ from fupin.registry.models import (
     Person,
 )
 from fupin.registry.services.households import transition_event_kind
+from fupin.registry.services.income import derived_figures
 from fupin.registry.template import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
 HOUSEHOLD_FIELDS = [
@@ -44,6 +45,8 @@ PERSON_FIELDS = [col.name for col in MEMBER_COLUMNS if col.name != "id_number"]
 INCOME_FIELDS = [
     col.name for col in HOUSEHOLD_COLUMNS if col.level == "income" and col.name != "year"
 ]
+# The parts of net income, in the order services.income.derived_figures takes them.
+INCOME_PARTS_FOR_NET = ["wages", "business", "property_income", "transfers", "business_costs"]
 _TEXT = {
     f.name
     for model in (Household, Person)
@@ -103,7 +106,7 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     existing = result.existing = _existing_households(sorted({rows.key[i] for i in accepted}))
     persons: dict[str, dict] = {}
     for chunk in chunks([rows.id_hash[i] for i in accepted]):
-        for row in Person.objects.filter(id_hash__in=chunk).values(
+        for row in Person.objects.filter(id_hash__any_of=chunk).values(
             "id", "id_hash", "household_id", "version", *PERSON_FIELDS
         ):
             persons[row["id_hash"]] = row
@@ -111,7 +114,7 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     if "income.year" in present and existing:
         ids = sorted(h["id"] for h in existing.values())
         for chunk in chunks(ids):
-            for row in HouseholdIncome.objects.filter(household_id__in=chunk).values(
+            for row in HouseholdIncome.objects.filter(household_id__any_of=chunk).values(
                 "household_id", "year", *INCOME_FIELDS
             ):
                 incomes[(row["household_id"], row["year"])] = row
@@ -180,11 +183,15 @@ def _type_changes_after_current(staged: Staged, rows: Rows, result: Plan, as_of:
     """A new 户类型 starts on ``as_of``, which must come after the current one's start:
     otherwise the file is older than the registry and would rewrite history."""
     ids = {result.existing[k]["id"]: k for k in result.type_changes}
-    starts = dict(
-        Designation.objects.filter(
-            household_id__in=list(ids), category=c.DesignationCategory.POVERTY, end__isnull=True
-        ).values_list("household_id", "start")
-    )
+    starts = {}
+    for chunk in chunks(list(ids)):
+        starts.update(
+            Designation.objects.filter(
+                household_id__any_of=chunk,
+                category=c.DesignationCategory.POVERTY,
+                end__isnull=True,
+            ).values_list("household_id", "start")
+        )
     late = {ids[h]: start for h, start in starts.items() if as_of <= start}
     if not late:
         return
@@ -217,6 +224,8 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
 
     # New households, their 建档 events and designation histories.
     new_keys = list(p.new_households)
+    member_start = _member_starts(rows, p, as_of)
+    derived = _derived_for_new(rows, p, member_start)
     ids = bulk.reserve_ids(Household, len(new_keys))
     household_rows, new_info = [], []
     maker = bulk.RowMaker(Household)
@@ -236,6 +245,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
             created_at=now,
             updated_at=now,
             **_phone_forms(phone),
+            **derived.get(key, {}).get("household", {}),
         )
         household_rows.append(maker.make(**values))
         household_id[key] = pk
@@ -335,7 +345,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
         ended = [p.existing[k]["id"] for k in p.type_changes]
         for chunk in chunks(ended):
             Designation.objects.filter(
-                household_id__in=chunk, category=c.DesignationCategory.POVERTY, end__isnull=True
+                household_id__any_of=chunk, category=c.DesignationCategory.POVERTY, end__isnull=True
             ).update(end=as_of - timedelta(days=1))
     bulk.insert(event_maker, event_rows)
     bulk.insert(designation_maker, designation_rows)
@@ -371,7 +381,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
                 person_id=pk,
                 household_id=household,
                 relation=values.get("relation", ""),
-                start=as_of,
+                start=member_start.get(i, as_of),
                 start_event_id=event_of.get(household),
             )
         )
@@ -412,7 +422,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     _member_events(
         rows, p, household_id, event_of, as_of=as_of, user_id=user_id, reason=reason, now=now
     )
-    _write_incomes(rows, p, household_id, staged)
+    _write_incomes(rows, p, household_id, staged, derived)
     touched = (
         {household_id[k] for k in new_keys}
         | set(changed_ids)
@@ -421,8 +431,66 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     touched |= {
         household_id[rows.key[i]] for i in (*p.new_persons, *p.rejoining, *p.changed_persons)
     }
-    refresh(touched)
+    refresh(touched - {household_id[k] for k in derived})
     return touched
+
+
+def _member_starts(rows: Rows, p: Plan, as_of: date) -> dict[int, date]:
+    """When the members of a household the file registers joined it, as far as the file
+    tells: by the end of the income year it reports for them (the income is theirs), never
+    before a member's birth. Members joining an existing household join on ``as_of``."""
+    v = rows.values
+    starts = {}
+    for i in p.new_persons:
+        first = p.new_households.get(rows.key[i])
+        if first is None:
+            continue
+        year = v["income.year"][first] if "income.year" in v else None
+        start = min(as_of, date(year, 12, 31)) if year else as_of
+        birth = rows.birth[i]
+        starts[i] = max(start, birth) if birth and birth <= as_of else start
+    return starts
+
+
+def _derived_for_new(rows: Rows, p: Plan, member_start: dict[int, date]) -> dict:
+    """Member count, head's name and income figures of new households whose members are all
+    new, worked out here rather than re-read by ``refresh``: the same rules (``refresh``,
+    ``services.income``), for a million members without a second pass over the tables."""
+    v = rows.values
+    mixed = {rows.key[i] for i in p.rejoining}
+    members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in p.new_persons:
+        key = rows.key[i]
+        if key in p.new_households and key not in mixed:
+            members[key].append(i)
+    income_columns = [f"income.{f}" for f in INCOME_PARTS_FOR_NET]
+    has_income = all(col in v for col in income_columns)
+    out = {}
+    for key, indices in members.items():
+        heads = [
+            v["person.name"][i] or "" for i in indices if v["person.relation"][i] == c.Relation.HEAD
+        ]
+        alive = [i for i in indices if v["person.death_date"][i] is None]
+        entry = {"household": {"member_count": len(alive), "head_name": min(heads, default="")}}
+        year_income = p.incomes.get(key)
+        if year_income is not None and has_income:
+            year, first = year_income
+            year_end = date(year, 12, 31)
+            counted = sum(
+                1
+                for i in indices
+                if member_start.get(i, year_end) <= year_end
+                and (v["person.death_date"][i] is None or v["person.death_date"][i] > year_end)
+            )
+            parts = [_money(v[col][first]) for col in income_columns]
+            net, per_capita = derived_figures(parts, counted)
+            entry["income"] = {
+                "members_counted": counted,
+                "net_income": net,
+                "per_capita_net_income": per_capita,
+            }
+        out[key] = entry
+    return out
 
 
 def _member_events(rows: Rows, p: Plan, household_id: dict, event_of: dict, **common) -> None:
@@ -462,7 +530,9 @@ def _regions_of(household_id: dict, region_of: dict, p: Plan) -> dict[tuple[str,
     ids = [household_id[k] for k in missing]
     found = {}
     for chunk in chunks(ids):
-        found.update(dict(Household.objects.filter(pk__in=chunk).values_list("id", "region_id")))
+        found.update(
+            dict(Household.objects.filter(pk__any_of=chunk).values_list("id", "region_id"))
+        )
     for key in missing:
         regions[key] = found[household_id[key]]
     return regions
@@ -472,7 +542,7 @@ def _bump_versions(model, ids: list[int]) -> None:
     from django.db.models import F
 
     for chunk in chunks(sorted(set(ids))):
-        model.objects.filter(pk__in=chunk).update(version=F("version") + 1)
+        model.objects.filter(pk__any_of=chunk).update(version=F("version") + 1)
 
 
 def _json(value):
@@ -516,19 +586,23 @@ def history(
     return [(kind, as_of, None)]
 
 
-def _write_incomes(rows: Rows, p: Plan, household_id: dict, staged: Staged) -> None:
+def _write_incomes(rows: Rows, p: Plan, household_id: dict, staged: Staged, derived: dict) -> None:
     if not p.incomes:
         return
     v = rows.values
     fields = [f for f in INCOME_FIELDS if f"income.{f}" in staged.present]
     wanted = {(household_id[key], year): i for key, (year, i) in p.incomes.items()}
+    figures = {
+        household_id[key]: entry["income"] for key, entry in derived.items() if "income" in entry
+    }
     current = {}
-    for chunk in chunks(sorted({h for h, _y in wanted})):
+    existing = {h["id"] for h in p.existing.values()}
+    for chunk in chunks(sorted({h for h, _y in wanted if h in existing})):
         current.update(
             {
                 (hid, year): pk
                 for pk, hid, year in HouseholdIncome.objects.filter(
-                    household_id__in=chunk
+                    household_id__any_of=chunk
                 ).values_list("id", "household_id", "year")
             }
         )
@@ -538,7 +612,7 @@ def _write_incomes(rows: Rows, p: Plan, household_id: dict, staged: Staged) -> N
         values = {f: _money(v[f"income.{f}"][i]) for f in fields}
         pk = current.get((hid, year))
         if pk is None:
-            new.append(maker.make(household_id=hid, year=year, **values))
+            new.append(maker.make(household_id=hid, year=year, **values, **figures.get(hid, {})))
         else:
             changed.append([values[f] for f in fields] + [pk])
     bulk.insert(maker, new)

@@ -46,19 +46,19 @@ def derive(income: HouseholdIncome, members: int) -> None:
         income.business_costs,
     ]
     income.members_counted = members
+    income.net_income, income.per_capita_net_income = derived_figures(parts, members)
+
+
+def derived_figures(
+    parts: list[Decimal | None], members: int
+) -> tuple[Decimal | None, Decimal | None]:
+    """(net, per capita) from [wages, business, property, transfers, business costs]."""
     if any(p is None for p in parts):
-        income.net_income = income.per_capita_net_income = None
-        return
-    income.net_income = (
-        income.wages
-        + income.business
-        + income.property_income
-        + income.transfers
-        - income.business_costs
-    )
-    income.per_capita_net_income = (
-        (income.net_income / members).quantize(_CENT, rounding=ROUND_HALF_UP) if members else None
-    )
+        return None, None
+    wages, business, property_income, transfers, costs = parts
+    net = wages + business + property_income + transfers - costs
+    per_capita = (net / members).quantize(_CENT, rounding=ROUND_HALF_UP) if members else None
+    return net, per_capita
 
 
 def income_recompute(*, household: Household, years: list[int] | None = None) -> None:

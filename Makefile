@@ -9,12 +9,12 @@ UV := $(VENV)/bin/uv
 FUPIN := $(VENV)/bin/fupin
 export FUPIN_HOME := $(CURDIR)
 
-.PHONY: run test setup lint format test-sqlite test-pg browser-deps clean bench-import
+.PHONY: run test setup lint format test-sqlite test-pg browser-deps spark-deps clean bench-import
 
 run: setup
 	$(FUPIN) run --demo
 
-test: setup browser-deps lint test-sqlite test-pg
+test: setup spark-deps browser-deps lint test-sqlite test-pg
 
 setup: $(VENV)/.installed node_modules/.installed
 	$(FUPIN) setup
@@ -34,6 +34,13 @@ node_modules/.installed: package.json package-lock.json
 
 browser-deps:
 	bash scripts/ensure-chromium.sh
+
+# The standards engine's golden set runs on local Spark too: PySpark and a Java 17 runtime.
+spark-deps: $(VENV)/.spark
+$(VENV)/.spark: pyproject.toml $(VENV)/.installed
+	bash scripts/ensure-java.sh
+	$(UV) pip install --quiet --python $(PY) -e '.[dev,spark]'
+	touch $@
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -378,6 +378,44 @@ def export_households(
     typer.echo(f"exported {count} persons to {out}")
 
 
+@app.command()
+def evaluate(
+    year: Annotated[int, typer.Option(help="The year whose income and rules apply.")],
+    region: Annotated[
+        str, typer.Option(help="12-digit region code; default every household.")
+    ] = "",
+    engine: Annotated[
+        str,
+        typer.Option(help="duckdb (embedded) or spark (local, or FUPIN_SPARK_MASTER)."),
+    ] = "duckdb",
+    output: Annotated[
+        Path | None, typer.Option(help="Write one row per household to this CSV.")
+    ] = None,
+) -> None:
+    """Check every household of an area against the year's standards (exit, monitoring,
+    risk elimination) and print a one-line summary of counts."""
+    _django()
+    from fupin.regions.codes import is_valid
+    from fupin.standards import output as out
+    from fupin.standards.engine import EngineError, evaluate_area
+    from fupin.standards.parameters import FIRST_YEAR
+
+    if region and not is_valid(region):
+        typer.echo(f"无法核验：行政区划代码应为 12 位数字，实为 {region}", err=True)
+        raise typer.Exit(2)
+    if not (FIRST_YEAR <= year <= 2100):
+        typer.echo(f"无法核验：年度应在 {FIRST_YEAR} 年以后，实为 {year}", err=True)
+        raise typer.Exit(2)
+    try:
+        _snap, verdicts = evaluate_area(year, region, engine=engine)
+    except EngineError as error:
+        typer.echo(f"无法核验：{error.message}", err=True)
+        raise typer.Exit(2) from error
+    if output is not None:
+        out.write_csv(verdicts, output)
+    typer.echo(out.summary_line(out.summary(verdicts)))
+
+
 def main() -> None:
     app()
 

@@ -47,6 +47,8 @@ class Capability(StrEnum):
     MANAGE_REGIONS = "manage_regions"
     EDIT_REGISTRY = "edit_registry"
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
+    SET_POLICY = "set_policy"
+    RUN_EVALUATION = "run_evaluation"
 
 
 # The level a role's region scope sits at; None: any level (set per user).
@@ -79,6 +81,12 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_REGIONS: frozenset({Role.SYSADMIN, Role.PROVINCE, Role.COUNTY}),
     Capability.REVEAL_PERSONAL_DATA: frozenset(
         {Role.COUNTY, Role.TOWNSHIP, Role.VILLAGE, Role.WORK_TEAM, Role.SYSADMIN}
+    ),
+    # Policy figures are set per province (and nationally by the system administrators).
+    Capability.SET_POLICY: frozenset({Role.PROVINCE, Role.SYSADMIN}),
+    # Batch evaluations of an area are started by the offices that answer for it.
+    Capability.RUN_EVALUATION: frozenset(
+        {Role.COUNTY, Role.CITY, Role.PROVINCE, Role.SYSADMIN, Role.INSPECTOR}
     ),
 }
 

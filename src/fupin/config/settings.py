@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fupin.regions",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.standards",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from fupin.accounts.api import UserViewSet
 from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
 from fupin.regions.api import RegionViewSet
 from fupin.registry.api import HouseholdViewSet, PersonViewSet
+from fupin.standards.api import PolicyViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -14,6 +15,7 @@ router.register("jobs", JobViewSet, basename="job")
 router.register("users", UserViewSet, basename="user")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
+router.register("policy", PolicyViewSet, basename="policy")
 
 api_patterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("fupin.accounts.urls")),
     path("regions/", include("fupin.regions.urls")),
     path("registry/", include("fupin.registry.urls")),
+    path("standards/", include("fupin.standards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

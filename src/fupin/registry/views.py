@@ -72,6 +72,7 @@ def household_detail(request, pk: int):
         "registry/household_detail.html",
         {
             "household": household,
+            "standards": household_standards(household),
             "can_edit": _can_edit(request.user, household),
             "can_reveal": roles.may(request.user, roles.Capability.REVEAL_PERSONAL_DATA),
             "can_search_audit": roles.may(request.user, roles.Capability.AUDIT_SEARCH),
@@ -80,6 +81,17 @@ def household_detail(request, pk: int):
             "remove_form": MemberRemoveForm(),
         },
     )
+
+
+def household_standards(household: Household) -> dict:
+    """The household against the standards of its latest income year, by the same rules
+    the batch runs use: shown on the page that every save returns to."""
+    from fupin.standards.engine import evaluate_household
+    from fupin.standards.explain import explain
+    from fupin.standards.parameters import policy
+
+    verdict = evaluate_household(household)
+    return explain(verdict, policy(household.region_id[:2], verdict["year"]))
 
 
 def _editable(request, pk: int) -> Household:

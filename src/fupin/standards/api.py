@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from fupin.registry.errors import StaleVersion
+from fupin.standards import selectors
+from fupin.standards.parameters import FIRST_YEAR, NATIONAL, PARAMETERS
+from fupin.standards.services import policy_set
+
+
+class PolicyRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="参数代码，如 poverty_line")
+    label = serializers.CharField()
+    unit = serializers.CharField()
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    source = serializers.CharField(help_text="数值来自哪一级、哪一年的设定")
+    set_here = serializers.BooleanField(help_text="本省本年度是否有自己的设定")
+    version = serializers.IntegerField(allow_null=True)
+
+
+class PolicySetSerializer(serializers.Serializer):
+    province = serializers.RegexField(r"^\d{2}$", help_text="两位省份代码；00 为全国")
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=2100)
+    key = serializers.ChoiceField(choices=list(PARAMETERS))
+    value = serializers.DecimalField(max_digits=12, decimal_places=2)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, allow_null=True, help_text="修改已有设定时带上读取时的 version"
+    )
+
+
+class PolicyViewSet(viewsets.ViewSet):
+    """政策参数：某省某年度现行的各项参数（GET），设定一项参数（POST）。
+
+    省级管理员只能设定本省的参数，系统管理员可设定全国（00）参数。修改已有设定时
+    应带上读取时的 version，过期返回 409 和当前数值。"""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("province", str, description="两位省份代码，默认 00（全国）"),
+            OpenApiParameter("year", int, description="年度"),
+        ],
+        responses=PolicyRowSerializer(many=True),
+    )
+    def list(self, request):
+        province = request.query_params.get("province", NATIONAL)
+        try:
+            year = int(request.query_params.get("year", ""))
+        except ValueError as error:
+            raise ApiValidationError({"year": [_("请提供年度 year。")]}) from error
+        return Response(PolicyRowSerializer(selectors.policy_rows(province, year), many=True).data)
+
+    @extend_schema(request=PolicySetSerializer, responses=PolicyRowSerializer)
+    def create(self, request):
+        serializer = PolicySetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            policy_set(actor=request.user, **data)
+        except PermissionDenied as error:
+            raise ApiPermissionDenied(str(error)) from error
+        except StaleVersion:
+            row = _row(data["province"], data["year"], data["key"])
+            return Response(
+                {
+                    "error": {
+                        "status": 409,
+                        "code": "stale_version",
+                        "message": _("记录已被他人修改，请刷新后重试。"),
+                        "details": None,
+                        "current": PolicyRowSerializer(row).data,
+                    }
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error.message_dict) from error
+        return Response(PolicyRowSerializer(_row(data["province"], data["year"], data["key"])).data)
+
+
+def _row(province: str, year: int, key: str) -> dict:
+    return next(r for r in selectors.policy_rows(province, year) if r["key"] == key)

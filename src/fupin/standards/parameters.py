@@ -1,0 +1,203 @@
+"""Policy parameters: the figures every rule reads (poverty line, monitoring threshold,
+school ages, exit thresholds), per province and year.
+
+Resolution (``policy``, the one function rules read them through): for province P and year
+Y, P's own value of Y if set, else the national value (province ``00``) of Y if set, else
+the value of Y − 1 by the same rule. So a figure carries forward until someone sets a new
+one, and a province's own figure overrides the national one of the same year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+NATIONAL = "00"
+FIRST_YEAR = 2014  # the registry (建档立卡) starts in 2014: nothing is resolved before it
+
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str
+    label: str
+    unit: str
+    kind: str  # "money" (yuan), "age" (whole years), "percent"
+    minimum: Decimal
+    maximum: Decimal
+    # National values as shipped: {year: value}; written to the database by a migration.
+    defaults: dict[int, Decimal]
+
+
+def _d(values: dict[int, int | str]) -> dict[int, Decimal]:
+    return {year: Decimal(str(v)) for year, v in values.items()}
+
+
+PARAMETERS: dict[str, Parameter] = {
+    p.key: p
+    for p in [
+        Parameter(
+            "poverty_line",
+            _("扶贫标准（贫困线）"),
+            _("元/人·年"),
+            "money",
+            Decimal(1),
+            Decimal(100000),
+            _d(
+                {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952, 2018: 2995, 2019: 3218, 2020: 4000}
+            ),
+        ),
+        Parameter(
+            "monitoring_threshold",
+            _("防返贫监测收入范围"),
+            _("元/人·年"),
+            "money",
+            Decimal(1),
+            Decimal(100000),
+            _d({2021: 6000}),
+        ),
+        Parameter(
+            "school_age_from",
+            _("义务教育起始年龄"),
+            _("周岁"),
+            "age",
+            Decimal(3),
+            Decimal(20),
+            _d({2014: 7}),
+        ),
+        Parameter(
+            "school_age_to",
+            _("义务教育终止年龄"),
+            _("周岁"),
+            "age",
+            Decimal(3),
+            Decimal(20),
+            _d({2014: 15}),
+        ),
+        Parameter(
+            "incidence_max_east_central",
+            _("退出贫困发生率上限（东部、中部）"),
+            "%",
+            "percent",
+            Decimal(0),
+            Decimal(100),
+            _d({2014: 2}),
+        ),
+        Parameter(
+            "incidence_max_west",
+            _("退出贫困发生率上限（西部）"),
+            "%",
+            "percent",
+            Decimal(0),
+            Decimal(100),
+            _d({2014: 3}),
+        ),
+        Parameter(
+            "wrong_exit_max",
+            _("贫困县退出错退率上限"),
+            "%",
+            "percent",
+            Decimal(0),
+            Decimal(100),
+            _d({2014: 2}),
+        ),
+        Parameter(
+            "missed_max",
+            _("贫困县退出漏评率上限"),
+            "%",
+            "percent",
+            Decimal(0),
+            Decimal(100),
+            _d({2014: 2}),
+        ),
+        Parameter(
+            "approval_min",
+            _("贫困县退出群众认可度下限"),
+            "%",
+            "percent",
+            Decimal(0),
+            Decimal(100),
+            _d({2014: 90}),
+        ),
+        Parameter(
+            "monitoring_share_low",
+            _("监测对象规模预警下限"),
+            "%",
+            "percent",
+            Decimal(0),
+            Decimal(100),
+            _d({2021: 5}),
+        ),
+        Parameter(
+            "monitoring_share_high",
+            _("监测对象规模预警上限"),
+            "%",
+            "percent",
+            Decimal(0),
+            Decimal(100),
+            _d({2021: 10}),
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The resolved figures of one province and year. A figure with no value (the
+    monitoring threshold before 2021) is None: the checks that need it do not apply."""
+
+    province: str
+    year: int
+    values: dict[str, Decimal | None]
+    sources: dict[str, tuple[str, int] | None]  # key → (province set at, year set in)
+
+    def __getattr__(self, key: str):
+        try:
+            return self.__dict__["values"][key]
+        except KeyError as error:
+            raise AttributeError(key) from error
+
+    def as_json(self) -> dict:
+        return {
+            "province": self.province,
+            "year": self.year,
+            "values": {k: None if v is None else str(v) for k, v in self.values.items()},
+        }
+
+
+def policy(province: str, year: int) -> Policy:
+    """The figures in force for ``province`` (two digits, ``00`` national) in ``year``."""
+    from fupin.standards.models import PolicyValue
+
+    province = (province or NATIONAL)[:2]
+    rows = PolicyValue.objects.filter(
+        province__in={province, NATIONAL}, year__lte=year
+    ).values_list("key", "province", "year", "value")
+    return resolve(province, year, rows)
+
+
+def policies(provinces: set[str], year: int) -> dict[str, Policy]:
+    """``policy`` for several provinces in one query (batch runs over a nation)."""
+    from fupin.standards.models import PolicyValue
+
+    wanted = {p[:2] for p in provinces} | {NATIONAL}
+    rows = list(
+        PolicyValue.objects.filter(province__in=wanted, year__lte=year).values_list(
+            "key", "province", "year", "value"
+        )
+    )
+    return {p: resolve(p, year, rows) for p in wanted}
+
+
+def resolve(province: str, year: int, rows) -> Policy:
+    best: dict[str, tuple[tuple[int, int], Decimal, str, int]] = {}
+    for key, at, set_year, value in rows:
+        if key not in PARAMETERS or at not in (province, NATIONAL) or set_year > year:
+            continue
+        # Later years win; within a year the province's own value wins.
+        rank = (set_year, 1 if at == province else 0)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, value, at, set_year)
+    values = {key: best[key][1] if key in best else None for key in PARAMETERS}
+    sources = {key: (best[key][2], best[key][3]) if key in best else None for key in PARAMETERS}
+    return Policy(province=province, year=year, values=values, sources=sources)

@@ -234,6 +234,9 @@ def run(
         for username, label in demo_accounts():
             typer.echo(f"  {username:<12} {label}")
     typer.echo("Press Ctrl+C to stop.\n")
+    from fupin.standards.engine import warm_up
+
+    warm_up()
     from waitress import serve
 
     from fupin.config.wsgi import application
@@ -393,27 +396,29 @@ def evaluate(
     ] = None,
 ) -> None:
     """Check every household of an area against the year's standards (exit, monitoring,
-    risk elimination) and print a one-line summary of counts."""
+    risk elimination), store the run with a verdict per household, and print a one-line
+    summary of counts."""
     _django()
-    from fupin.regions.codes import is_valid
-    from fupin.standards import output as out
-    from fupin.standards.engine import EngineError, evaluate_area
-    from fupin.standards.parameters import FIRST_YEAR
+    _command_origin()
+    from django.core.exceptions import ValidationError
 
-    if region and not is_valid(region):
-        typer.echo(f"无法核验：行政区划代码应为 12 位数字，实为 {region}", err=True)
-        raise typer.Exit(2)
-    if not (FIRST_YEAR <= year <= 2100):
-        typer.echo(f"无法核验：年度应在 {FIRST_YEAR} 年以后，实为 {year}", err=True)
-        raise typer.Exit(2)
+    from fupin.standards import output as out
+    from fupin.standards.engine import EngineError
+    from fupin.standards.runs import run_create, run_execute
+
     try:
-        _snap, verdicts = evaluate_area(year, region, engine=engine)
+        run = run_create(actor=None, year=year, region_code=region, engine_name=engine)
+        verdicts = run_execute(run)
+    except ValidationError as error:
+        messages = "；".join(m for ms in error.message_dict.values() for m in ms)
+        typer.echo(f"无法核验：{messages}", err=True)
+        raise typer.Exit(2) from error
     except EngineError as error:
         typer.echo(f"无法核验：{error.message}", err=True)
         raise typer.Exit(2) from error
     if output is not None:
         out.write_csv(verdicts, output)
-    typer.echo(out.summary_line(out.summary(verdicts)))
+    typer.echo(f"run {run.pk}: " + out.summary_line(out.summary(verdicts)))
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from fupin.core import scope
 from fupin.core.models import AuditEntry
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Person
+from fupin.standards.models import EvaluationRun, Verdict
 from tests import factories
 
 
@@ -75,6 +76,26 @@ def _make_person(code: str, marker: str):
     return household.members.get()
 
 
+def _make_run(code: str, marker: str):
+    from fupin.standards.models import EvaluationRun
+
+    return EvaluationRun.objects.create(year=2025, region_id=code, note=marker, status="done")
+
+
+def _make_verdict(code: str, marker: str):
+    from fupin.standards.models import EvaluationRun, Verdict
+
+    household = factories.make_household(region=_village(code), head_name=marker)
+    run = EvaluationRun.objects.create(year=2025, region_id=None, status="done")
+    return Verdict.objects.create(
+        run=run,
+        household=household,
+        region_id=household.region_id,
+        household_number=household.number,
+        criteria={"income": "met"},
+    )
+
+
 def _village(code: str) -> str:
     """The first village of the test tree inside ``code``."""
     return next(
@@ -114,6 +135,22 @@ CASES: dict[type[models.Model], Case] = {
         inside="430524100201",
         outside=("430524101201", "431123100201"),
         patch={"name": "越界修改", "version": 1, "relation": "head"},
+    ),
+    EvaluationRun: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_run,
+        inside=TOWNSHIP,
+        outside=(SIBLING_TOWNSHIP, OTHER_COUNTY, "430524000000"),
+        patch={"note": "越界修改", "year": 2020},
+    ),
+    Verdict: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_verdict,
+        inside="430524100201",
+        outside=("430524101201", "431123100201"),
+        patch={"exit_eligible": True},
     ),
     User: Case(
         viewer_role=roles.Role.COUNTY,

@@ -86,7 +86,7 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.SET_POLICY: frozenset({Role.PROVINCE, Role.SYSADMIN}),
     # Batch evaluations of an area are started by the offices that answer for it.
     Capability.RUN_EVALUATION: frozenset(
-        {Role.COUNTY, Role.CITY, Role.PROVINCE, Role.SYSADMIN, Role.INSPECTOR}
+        {Role.TOWNSHIP, Role.COUNTY, Role.CITY, Role.PROVINCE, Role.SYSADMIN, Role.INSPECTOR}
     ),
 }
 

@@ -6,7 +6,7 @@ from fupin.accounts.api import UserViewSet
 from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
 from fupin.regions.api import RegionViewSet
 from fupin.registry.api import HouseholdViewSet, PersonViewSet
-from fupin.standards.api import PolicyViewSet
+from fupin.standards.api import EvaluationRunViewSet, PolicyViewSet, VerdictViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -16,6 +16,8 @@ router.register("users", UserViewSet, basename="user")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("persons", PersonViewSet, basename="person")
 router.register("policy", PolicyViewSet, basename="policy")
+router.register("evaluation-runs", EvaluationRunViewSet, basename="evaluation-run")
+router.register("verdicts", VerdictViewSet, basename="verdict")
 
 api_patterns = [
     path("me/", MeView.as_view(), name="me"),

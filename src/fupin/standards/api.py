@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
@@ -86,3 +86,136 @@ class PolicyViewSet(viewsets.ViewSet):
 
 def _row(province: str, year: int, key: str) -> dict:
     return next(r for r in selectors.policy_rows(province, year) if r["key"] == key)
+
+
+class EvaluationRunSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
+    started_by = serializers.StringRelatedField()
+
+    class Meta:
+        from fupin.standards.models import EvaluationRun
+
+        model = EvaluationRun
+        fields = [
+            "id",
+            "year",
+            "region",
+            "engine",
+            "status",
+            "note",
+            "started_by",
+            "started_at",
+            "finished_at",
+            "seconds",
+            "parameters",
+            "counts",
+            "message",
+        ]
+
+
+class RunStartSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=2100)
+    region = serializers.RegexField(r"^\d{12}$", required=False, help_text="默认本人管辖区域")
+    engine = serializers.ChoiceField(choices=["duckdb", "spark"], default="duckdb")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class EvaluationRunViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """批量核验：列出本人管辖范围内的核验（GET），发起一次核验（POST，后台运行）。"""
+
+    serializer_class = EvaluationRunSerializer
+
+    def get_queryset(self):
+        return selectors.runs(actor=self.request.user)
+
+    @extend_schema(request=RunStartSerializer, responses={202: EvaluationRunSerializer})
+    def create(self, request):
+        from django.db import transaction
+
+        from fupin.core import jobs
+        from fupin.standards import tasks
+        from fupin.standards.runs import run_create
+
+        serializer = RunStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            with transaction.atomic():
+                run = run_create(
+                    actor=request.user,
+                    year=data["year"],
+                    region_code=data.get("region", ""),
+                    engine_name=data["engine"],
+                    note=data["note"],
+                )
+                run.job = jobs.job_start(
+                    actor=request.user,
+                    kind="evaluation_run",
+                    title=_("批量核验：%(run)s") % {"run": run},
+                    task=tasks.evaluation_run,
+                    params={"run_id": run.pk},
+                )
+                run.save(update_fields=["job"])
+        except PermissionDenied as error:
+            raise ApiPermissionDenied(str(error)) from error
+        except ValidationError as error:
+            raise ApiValidationError(error.message_dict) from error
+        return Response(EvaluationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", read_only=True)
+    failed_criteria = serializers.ListField(source="failed_list", child=serializers.CharField())
+    monitoring_reasons = serializers.ListField(source="reasons_list", child=serializers.CharField())
+
+    class Meta:
+        from fupin.standards.models import Verdict
+
+        model = Verdict
+        fields = [
+            "id",
+            "run",
+            "household",
+            "household_number",
+            "region",
+            "members_counted",
+            "net_income",
+            "per_capita_net_income",
+            "criteria",
+            "exit_eligible",
+            "failed_criteria",
+            "monitoring_candidate",
+            "monitoring_kind",
+            "monitoring_reasons",
+            "risk_eliminable",
+        ]
+
+
+class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """核验结果：每户一条，只读，按本人管辖范围。可按核验编号 run、结果 outcome
+    （exit_eligible、not_exit_eligible、monitoring_candidate、risk_eliminable、
+    not_risk_eliminable）、未达标项 failed 筛选。"""
+
+    serializer_class = VerdictSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("run", int),
+            OpenApiParameter("outcome", str, enum=list(selectors.OUTCOMES)),
+            OpenApiParameter("failed", str),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        run = params.get("run", "")
+        return selectors.verdicts(
+            actor=self.request.user,
+            run_id=int(run) if run.isdigit() else None,
+            outcome=params.get("outcome", ""),
+            failed=params.get("failed", ""),
+        )

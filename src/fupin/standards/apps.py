@@ -9,5 +9,12 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from fupin.core.audit import register_actions
+        from fupin.standards import resources  # noqa: F401
 
-        register_actions({"policy.set": _("修改政策参数")})
+        register_actions(
+            {
+                "policy.set": _("修改政策参数"),
+                "evaluation.start": _("发起批量核验"),
+                "job.start.evaluation_run": _("发起批量核验"),
+            }
+        )

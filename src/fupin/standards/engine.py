@@ -129,3 +129,28 @@ def default_year(household) -> int:
     """The latest year with income recorded for the household, else last year."""
     latest = household.incomes.order_by("-year").values_list("year", flat=True).first()
     return latest or date.today().year - 1
+
+
+def warm_up(years: list[int] | None = None) -> threading.Thread:
+    """Compile the rules of the latest income year and the recent years in the background,
+    so that the first household page after a start does not wait for Ibis (about a second
+    per year)."""
+    this_year = date.today().year
+    wanted = years or [this_year - 1, this_year]
+
+    def compile_all() -> None:
+        from django.db import connection
+        from django.db.models import Max
+
+        from fupin.registry.models import HouseholdIncome
+
+        try:
+            latest = HouseholdIncome.objects.aggregate(year=Max("year"))["year"]
+        finally:
+            connection.close()
+        for year in dict.fromkeys([*([latest] if latest else []), *wanted]):
+            rules.compiled(year, "duckdb")
+
+    thread = threading.Thread(target=compile_all, name="fupin-rules-warm-up", daemon=True)
+    thread.start()
+    return thread

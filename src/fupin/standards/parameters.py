@@ -165,6 +165,20 @@ class Policy:
         }
 
 
+def seed_national_defaults(model) -> None:
+    """Write the shipped national figures where no national row exists yet (``model`` is
+    PolicyValue, or its historical version in a migration)."""
+    if model.objects.filter(province=NATIONAL).exists():
+        return
+    model.objects.bulk_create(
+        [
+            model(province=NATIONAL, year=year, key=p.key, value=value, note="国家默认值")
+            for p in PARAMETERS.values()
+            for year, value in p.defaults.items()
+        ]
+    )
+
+
 def policy(province: str, year: int) -> Policy:
     """The figures in force for ``province`` (two digits, ``00`` national) in ``year``."""
     from fupin.standards.models import PolicyValue

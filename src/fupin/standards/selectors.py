@@ -52,3 +52,81 @@ def _source_label(source: tuple[str, int] | None, province: str) -> str:
     if at == NATIONAL:
         return _("国家 %(y)s 年设定") % {"y": year}
     return _("本省 %(y)s 年设定") % {"y": year}
+
+
+def runs(*, actor, within: str | None = None, search: str = ""):
+    from django.db.models import Q
+
+    from fupin.core import scope
+    from fupin.standards.models import EvaluationRun
+
+    found = scope.visible(actor, EvaluationRun.objects.all(), within=within)
+    term = search.strip()
+    if term:
+        found = found.filter(Q(note__contains=term) | Q(region__name__contains=term))
+    return found.select_related("region", "started_by")
+
+
+def run_detail(*, actor, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(runs(actor=actor), pk=pk)
+
+
+OUTCOMES = {
+    "exit_eligible": {"exit_eligible": True},
+    "not_exit_eligible": {"exit_eligible": False},
+    "monitoring_candidate": {"monitoring_candidate": True},
+    "risk_eliminable": {"risk_eliminable": True},
+    "not_risk_eliminable": {"risk_eliminable": False},
+}
+
+
+def verdicts(
+    *,
+    actor,
+    within: str | None = None,
+    run_id: int | None = None,
+    outcome: str = "",
+    failed: str = "",
+    search: str = "",
+):
+    """Verdicts the actor may see (by the household's village), filtered."""
+    from django.db.models import Q
+
+    from fupin.core import scope
+    from fupin.standards.models import Verdict
+    from fupin.standards.rules import CRITERIA
+
+    found = scope.visible(actor, Verdict.objects.all(), within=within)
+    if run_id:
+        found = found.filter(run_id=run_id)
+    if outcome in OUTCOMES:
+        found = found.filter(**OUTCOMES[outcome])
+    if failed in CRITERIA:
+        found = found.filter(failed_criteria__contains=failed)
+    term = search.strip()
+    if term:
+        found = found.filter(Q(household_number=term) | Q(household__head_name__startswith=term))
+    return found.select_related("region", "household", "run").order_by("run_id", "region_id", "id")
+
+
+def village_summary(*, actor, run_id: int) -> list[dict]:
+    """Per village of a run: households, poor, exit-eligible, candidates, monitored."""
+    from django.db.models import Count, Q
+
+    rows = (
+        verdicts(actor=actor, run_id=run_id)
+        .order_by()
+        .values("region_id", "region__name")
+        .annotate(
+            households=Count("id"),
+            poor=Count("id", filter=Q(exit_eligible__isnull=False)),
+            eligible=Count("id", filter=Q(exit_eligible=True)),
+            candidates=Count("id", filter=Q(monitoring_candidate=True)),
+            monitored=Count("id", filter=Q(risk_eliminable__isnull=False)),
+            eliminable=Count("id", filter=Q(risk_eliminable=True)),
+        )
+        .order_by("region_id")
+    )
+    return list(rows)

@@ -3,7 +3,7 @@
 A row counts as written when anything it carries (its household, that household's income,
 its person) changed; as unchanged otherwise. Only columns present in the file are compared
 and written, so a file without, say, the 民族 column leaves 民族 as it is. Existing records
-are read as plain values and new ones written as tuples (bulk.py): a county of a million
+are read as plain values and new ones written as tuples (core/bulk.py): a county of a million
 persons is one pass, not a million ORM objects."""
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from fupin.core import crypto, idnumbers
+from fupin.core import bulk, crypto, idnumbers
 from fupin.core.import_report import Problem
 from fupin.registry import choices as c
 from fupin.registry.identity import phone_forms
-from fupin.registry.importing import bulk
 from fupin.registry.importing.checks import Rows
 from fupin.registry.importing.lookups import chunks, households_by_key
 from fupin.registry.importing.staging import Staged

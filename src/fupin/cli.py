@@ -421,6 +421,47 @@ def evaluate(
     typer.echo(f"run {run.pk}: " + out.summary_line(out.summary(verdicts)))
 
 
+@app.command()
+def indicators(
+    year: Annotated[int, typer.Option(help="The year (figures at 31 December).")],
+    region: Annotated[str, typer.Option(help="12-digit region code.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Area indicators: registered persons, poor households and persons, incidence, exits,
+    monitored households and share, for the area and each area below it; county exit
+    indicators for a county with an evaluation record."""
+    _django()
+    import json
+
+    from fupin.regions.models import Region
+    from fupin.standards.indicators_json import indicators_json
+
+    if not Region.objects.filter(code=region).exists():
+        typer.echo(f"无法计算：行政区划代码 {region} 在系统中不存在", err=True)
+        raise typer.Exit(2)
+    data = indicators_json(region, year)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"{'code':<13}{'name':<12}{'persons':>10}{'poor hh':>9}{'poor':>8}{'incid.%':>9}"
+        f"{'exit hh':>9}{'monit.hh':>9}{'share%':>8}"
+    )
+    for a in data["areas"]:
+        typer.echo(
+            f"{a['code']:<13}{a['name'][:10]:<12}{a['registered_persons']:>10}"
+            f"{a['poor_households']:>9}{a['poor_persons']:>8}{a['incidence'] or '—':>9}"
+            f"{a['exited_households']:>9}{a['monitored_households']:>9}"
+            f"{a['monitored_share'] or '—':>8}"
+        )
+    for key, value in data.get("county_exit", {}).items():
+        if isinstance(value, dict):
+            verdict = {True: "ok", False: "NOT MET", None: "unknown"}[value["ok"]]
+            typer.echo(f"{key}: {value['value']}% (threshold {value['threshold']}%) {verdict}")
+        else:
+            typer.echo(f"{key}: {value}")
+
+
 def main() -> None:
     app()
 

@@ -22,7 +22,7 @@ from fupin.core import scope
 from fupin.core.models import AuditEntry
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Person
-from fupin.standards.models import EvaluationRun, Verdict
+from fupin.standards.models import CountyExitEvaluation, EvaluationRun, Verdict
 from tests import factories
 
 
@@ -96,6 +96,22 @@ def _make_verdict(code: str, marker: str):
     )
 
 
+def _make_exit_evaluation(code: str, marker: str):
+    from fupin.standards.models import CountyExitEvaluation
+
+    return CountyExitEvaluation.objects.create(
+        region_id=code,
+        year=2019,
+        sampled_exited_persons=10,
+        wrong_exit_persons=0,
+        sampled_other_persons=10,
+        missed_persons=0,
+        surveyed_households=10,
+        approving_households=10,
+        note=marker,
+    )
+
+
 def _village(code: str) -> str:
     """The first village of the test tree inside ``code``."""
     return next(
@@ -151,6 +167,14 @@ CASES: dict[type[models.Model], Case] = {
         inside="430524100201",
         outside=("430524101201", "431123100201"),
         patch={"exit_eligible": True},
+    ),
+    CountyExitEvaluation: Case(
+        viewer_role=roles.Role.CITY,
+        viewer_region="430500000000",
+        make=_make_exit_evaluation,
+        inside="430524000000",
+        outside=("431123000000",),
+        patch={"approving_households": 0, "version": 1},
     ),
     User: Case(
         viewer_role=roles.Role.COUNTY,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fupin.standards import engine, snapshot
@@ -274,6 +274,8 @@ def test_a_household_without_parameters_for_its_province_is_unknown_not_eligible
     assert verdict["income"] == "unknown" and verdict["exit_eligible"] is False
 
 
+# No deadline: the first example compiles the rules (about a second), the rest take ms.
+@settings(deadline=None)
 @given(
     net=st.integers(min_value=-(10**9), max_value=10**9),
     members=st.integers(min_value=1, max_value=12),

@@ -49,6 +49,7 @@ class Capability(StrEnum):
     REVEAL_PERSONAL_DATA = "reveal_personal_data"
     SET_POLICY = "set_policy"
     RUN_EVALUATION = "run_evaluation"
+    RECORD_EXIT_EVALUATION = "record_exit_evaluation"
 
 
 # The level a role's region scope sits at; None: any level (set per user).
@@ -87,6 +88,11 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     # Batch evaluations of an area are started by the offices that answer for it.
     Capability.RUN_EVALUATION: frozenset(
         {Role.TOWNSHIP, Role.COUNTY, Role.CITY, Role.PROVINCE, Role.SYSADMIN, Role.INSPECTOR}
+    ),
+    # A county's exit is evaluated from above it (city review, province sampling) and by
+    # the inspectors; the county itself does not record its own evaluation.
+    Capability.RECORD_EXIT_EVALUATION: frozenset(
+        {Role.CITY, Role.PROVINCE, Role.SYSADMIN, Role.INSPECTOR}
     ),
 }
 

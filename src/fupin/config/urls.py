@@ -6,7 +6,13 @@ from fupin.accounts.api import UserViewSet
 from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
 from fupin.regions.api import RegionViewSet
 from fupin.registry.api import HouseholdViewSet, PersonViewSet
-from fupin.standards.api import EvaluationRunViewSet, PolicyViewSet, VerdictViewSet
+from fupin.standards.api import (
+    EvaluationRunViewSet,
+    ExitEvaluationViewSet,
+    IndicatorsView,
+    PolicyViewSet,
+    VerdictViewSet,
+)
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -18,6 +24,8 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("policy", PolicyViewSet, basename="policy")
 router.register("evaluation-runs", EvaluationRunViewSet, basename="evaluation-run")
 router.register("verdicts", VerdictViewSet, basename="verdict")
+router.register("exit-evaluations", ExitEvaluationViewSet, basename="exit-evaluation")
+router.register("indicators", IndicatorsView, basename="indicators")
 
 api_patterns = [
     path("me/", MeView.as_view(), name="me"),

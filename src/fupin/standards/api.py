@@ -219,3 +219,106 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             outcome=params.get("outcome", ""),
             failed=params.get("failed", ""),
         )
+
+
+class ExitEvaluationSerializer(serializers.ModelSerializer):
+    region = serializers.RegexField(r"^\d{12}$", source="region_id", help_text="县的区划代码")
+    entered_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        from fupin.standards.models import CountyExitEvaluation
+
+        model = CountyExitEvaluation
+        fields = [
+            "id",
+            "region",
+            "year",
+            "sampled_exited_persons",
+            "wrong_exit_persons",
+            "sampled_other_persons",
+            "missed_persons",
+            "surveyed_households",
+            "approving_households",
+            "note",
+            "version",
+            "entered_by",
+            "entered_at",
+        ]
+        read_only_fields = ["id", "entered_by", "entered_at"]
+        extra_kwargs = {"version": {"required": False}}
+        validators = []  # one record a county and year: the service updates it
+
+
+class ExitEvaluationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """贫困县退出评估的抽查数据：列出（GET），录入或修改一个县一个年度的数据（POST，
+    修改时带上读取时的 version，过期返回 409）。"""
+
+    serializer_class = ExitEvaluationSerializer
+
+    def get_queryset(self):
+        from fupin.core import scope
+        from fupin.standards.models import CountyExitEvaluation
+
+        return scope.visible(
+            self.request.user, CountyExitEvaluation.objects.select_related("entered_by")
+        ).order_by("-year", "region_id")
+
+    def create(self, request):
+        from fupin.standards.evaluations import COUNTS, evaluation_record
+
+        serializer = ExitEvaluationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            record = evaluation_record(
+                actor=request.user,
+                county_code=data["region_id"],
+                year=data["year"],
+                counts={name: data[name] for name in COUNTS},
+                note=data.get("note", ""),
+                version=data.get("version"),
+            )
+        except PermissionDenied as error:
+            raise ApiPermissionDenied(str(error)) from error
+        except StaleVersion as stale:
+            return Response(
+                {
+                    "error": {
+                        "status": 409,
+                        "code": "stale_version",
+                        "message": _("记录已被他人修改，请刷新后重试。"),
+                        "details": None,
+                        "current": ExitEvaluationSerializer(stale.current).data,
+                    }
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except ValidationError as error:
+            raise ApiValidationError(error.message_dict) from error
+        return Response(ExitEvaluationSerializer(record).data)
+
+
+class IndicatorsView(viewsets.ViewSet):
+    """区域指标：某区域及其下一级各区域在某年度的在册人口、贫困户和贫困人口、贫困发生率、
+    当年脱贫、监测户及占比，与阈值的比较；县级另有贫困县退出四项指标（已录入评估数据时）。"""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, required=True, description="12 位区划代码"),
+            OpenApiParameter("year", int, required=True),
+        ]
+    )
+    def list(self, request):
+        from fupin.core import scope
+        from fupin.standards.indicators_json import indicators_json
+
+        region = request.query_params.get("region", "")
+        try:
+            year = int(request.query_params.get("year", ""))
+        except ValueError as error:
+            raise ApiValidationError({"year": [_("请提供年度 year。")]}) from error
+        if not scope.region_in_scope(request.user, region):
+            raise ApiPermissionDenied(_("该数据不在您的管辖范围内。"))
+        return Response(indicators_json(region, year))

@@ -16,5 +16,6 @@ class StandardsConfig(AppConfig):
                 "policy.set": _("修改政策参数"),
                 "evaluation.start": _("发起批量核验"),
                 "job.start.evaluation_run": _("发起批量核验"),
+                "exit_evaluation.record": _("录入贫困县退出评估"),
             }
         )

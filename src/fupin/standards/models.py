@@ -130,3 +130,36 @@ class Verdict(models.Model):
     @property
     def reasons_list(self) -> list[str]:
         return [r for r in self.monitoring_reasons.split(";") if r]
+
+
+class CountyExitEvaluation(models.Model):
+    """The sampled counts of a county's exit evaluation (贫困县退出专项评估检查) for a year,
+    entered by the evaluators; the indicators are computed from them and the registry."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("评估年度"))
+    sampled_exited_persons = models.PositiveIntegerField(_("抽查已脱贫人口"))
+    wrong_exit_persons = models.PositiveIntegerField(_("其中错退人口"))
+    sampled_other_persons = models.PositiveIntegerField(_("抽查未建档立卡农村人口"))
+    missed_persons = models.PositiveIntegerField(_("其中漏评人口"))
+    surveyed_households = models.PositiveIntegerField(_("调查户数"))
+    approving_households = models.PositiveIntegerField(_("其中认可户数"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("贫困县退出评估")
+        verbose_name_plural = _("贫困县退出评估")
+        ordering = ["-year", "region_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="one_exit_evaluation_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.year}"

@@ -1,5 +1,5 @@
 from fupin.core.scope import Surfaces, register
-from fupin.standards.models import EvaluationRun, Verdict
+from fupin.standards.models import CountyExitEvaluation, EvaluationRun, Verdict
 
 register(
     EvaluationRun,
@@ -21,5 +21,16 @@ register(
         api_list="api:verdict-list",
         api_detail="api:verdict-detail",
         export="standards:verdict_export",
+    ),
+)
+register(
+    CountyExitEvaluation,
+    region_field="region__code",
+    surfaces=Surfaces(
+        page_list="standards:evaluation_list",
+        page_detail="standards:evaluation_detail",
+        api_list="api:exit-evaluation-list",
+        api_detail="api:exit-evaluation-detail",
+        export="standards:evaluation_export",
     ),
 )

@@ -421,6 +421,48 @@ def evaluate(
     typer.echo(f"run {run.pk}: " + out.summary_line(out.summary(verdicts)))
 
 
+policy_app = typer.Typer(help="Policy parameters (lines, thresholds, ages).", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+
+@policy_app.command("show")
+def policy_show(
+    year: Annotated[int, typer.Option(help="The year.")],
+    province: Annotated[str, typer.Option(help="Two digits; 00 is national.")] = "00",
+) -> None:
+    """Print every figure in force for the province and year, and where it was set."""
+    _django()
+    from fupin.standards.selectors import policy_rows
+
+    for row in policy_rows(province, year):
+        value = "—" if row["value"] is None else f"{row['value']:g}"
+        typer.echo(f"{row['key']:<28}{value:>10} {row['unit']:<10} {row['source']}")
+
+
+@policy_app.command("set")
+def policy_set_command(
+    province: Annotated[str, typer.Option(help="Two digits; 00 is national.")],
+    year: Annotated[int, typer.Option(help="The first year the figure holds.")],
+    key: Annotated[str, typer.Option(help="e.g. poverty_line, monitoring_threshold.")],
+    value: Annotated[str, typer.Option(help="The figure.")],
+    note: Annotated[str, typer.Option(help="Its basis (document title or number).")] = "",
+) -> None:
+    """Set one figure for a province from a year on (written to the audit log)."""
+    _django()
+    _command_origin()
+    from django.core.exceptions import ValidationError
+
+    from fupin.standards.services import policy_set
+
+    try:
+        policy_set(actor=None, province=province, year=year, key=key, value=value, note=note)
+    except ValidationError as error:
+        messages = "；".join(m for ms in error.message_dict.values() for m in ms)
+        typer.echo(f"无法设定：{messages}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"set {province} {year} {key} = {value}")
+
+
 @app.command()
 def indicators(
     year: Annotated[int, typer.Option(help="The year (figures at 31 December).")],

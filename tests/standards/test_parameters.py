@@ -87,3 +87,27 @@ def test_a_stale_version_is_refused(tree):
             value=4300,
             version=row.version,
         )
+
+
+def test_the_command_line_shows_and_sets_figures(tree):
+    from typer.testing import CliRunner
+
+    from fupin.cli import app
+
+    runner = CliRunner()
+    set_ = runner.invoke(
+        app,
+        ["policy", "set", "--province", "43", "--year", "2024", "--key", "monitoring_threshold",
+         "--value", "7000", "--note", "湘政办"],
+    )  # fmt: skip
+    assert set_.exit_code == 0, set_.output
+    shown = runner.invoke(app, ["policy", "show", "--province", "43", "--year", "2025"])
+    assert "monitoring_threshold" in shown.output and "7000" in shown.output
+    assert "本省 2024 年设定" in shown.output
+    assert AuditEntry.objects.filter(action="policy.set", actor__isnull=True).count() == 1
+    bad = runner.invoke(
+        app,
+        ["policy", "set", "--province", "43", "--year", "2024", "--key", "poverty_line",
+         "--value", "abc"],
+    )  # fmt: skip
+    assert bad.exit_code == 2 and "数值应为数字" in bad.output

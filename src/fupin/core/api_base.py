@@ -91,3 +91,23 @@ def _token_authentication():
     from rest_framework.authentication import TokenAuthentication
 
     return TokenAuthentication
+
+
+def conflict_response(current: dict):
+    """HTTP 409 for an update that carried a stale version, with the record as it is now,
+    in the one error shape of the API."""
+    from django.utils.translation import gettext
+    from rest_framework.response import Response
+
+    return Response(
+        {
+            "error": {
+                "status": 409,
+                "code": "stale_version",
+                "message": gettext("记录已被他人修改，请刷新后重试。"),
+                "details": None,
+                "current": current,
+            }
+        },
+        status=status.HTTP_409_CONFLICT,
+    )

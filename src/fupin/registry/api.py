@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from fupin.accounts import roles
+from fupin.core.api_base import conflict_response
 from fupin.registry import choices as c
 from fupin.registry import selectors, services
 from fupin.registry.errors import StaleVersion
@@ -95,18 +96,7 @@ class HouseholdWriteSerializer(HouseholdSerializer):
 
 
 def _conflict(serializer_class, current) -> Response:
-    return Response(
-        {
-            "error": {
-                "status": 409,
-                "code": "stale_version",
-                "message": _("记录已被他人修改，请刷新后重试。"),
-                "details": None,
-                "current": serializer_class(current).data,
-            }
-        },
-        status=status.HTTP_409_CONFLICT,
-    )
+    return conflict_response(serializer_class(current).data)
 
 
 def _fields(data: dict, allowed: list[str]) -> dict:

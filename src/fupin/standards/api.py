@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from fupin.core.api_base import conflict_response
 from fupin.registry.errors import StaleVersion
 from fupin.standards import selectors
 from fupin.standards.parameters import FIRST_YEAR, NATIONAL, PARAMETERS
@@ -67,18 +68,7 @@ class PolicyViewSet(viewsets.ViewSet):
             raise ApiPermissionDenied(str(error)) from error
         except StaleVersion:
             row = _row(data["province"], data["year"], data["key"])
-            return Response(
-                {
-                    "error": {
-                        "status": 409,
-                        "code": "stale_version",
-                        "message": _("记录已被他人修改，请刷新后重试。"),
-                        "details": None,
-                        "current": PolicyRowSerializer(row).data,
-                    }
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            return conflict_response(PolicyRowSerializer(row).data)
         except ValidationError as error:
             raise ApiValidationError(error.message_dict) from error
         return Response(PolicyRowSerializer(_row(data["province"], data["year"], data["key"])).data)
@@ -283,18 +273,7 @@ class ExitEvaluationViewSet(
         except PermissionDenied as error:
             raise ApiPermissionDenied(str(error)) from error
         except StaleVersion as stale:
-            return Response(
-                {
-                    "error": {
-                        "status": 409,
-                        "code": "stale_version",
-                        "message": _("记录已被他人修改，请刷新后重试。"),
-                        "details": None,
-                        "current": ExitEvaluationSerializer(stale.current).data,
-                    }
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            return conflict_response(ExitEvaluationSerializer(stale.current).data)
         except ValidationError as error:
             raise ApiValidationError(error.message_dict) from error
         return Response(ExitEvaluationSerializer(record).data)

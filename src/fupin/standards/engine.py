@@ -1,5 +1,5 @@
 """Running the rules: a snapshot in, one verdict per household out (an Arrow table with the
-columns of ``rules.OUTPUT``). DuckDB runs embedded; Spark is the engine of a later step."""
+columns of ``rules.OUTPUT``), on embedded DuckDB or on Spark (``spark.py``)."""
 
 from __future__ import annotations
 

@@ -73,11 +73,8 @@ def _flag_status(flag: ir.BooleanValue) -> ir.StringValue:
 
 
 def _joined(parts: list[tuple[ir.BooleanValue, str]]) -> ir.StringValue:
-    text = ibis.literal("")
-    for condition, name in parts:
-        text = text + condition.ifelse(";" + name, "")
-    # Drop the leading ";" (substr of "" stays "").
-    return text.substr(1)
+    """The names whose condition holds, joined with ";" (CONCAT_WS skips the others)."""
+    return ibis.literal(";").join([cond.ifelse(name, ibis.null("string")) for cond, name in parts])
 
 
 def verdicts(year: int, t: dict[str, ir.Table] | None = None) -> ir.Table:
@@ -152,33 +149,37 @@ def verdicts(year: int, t: dict[str, ir.Table] | None = None) -> ir.Table:
         water=_flag_status(h.water_safe),
     )
 
+    # The flags the conclusions share, computed once (a shorter query plans faster, which
+    # is most of the time of one household on save).
     all_met = ibis.literal(True)
     for name in CRITERIA:
         all_met = all_met & (h[name] == MET)
-    poor = h.household_type.isin(_POOR)
-    monitored = h.household_type.isin(_MONITORED)
     threshold = h.monitoring_threshold
-    below = (h.per_capita_net_income < threshold).fill_null(False)
-    rigid = (h.rigid_spending > h.net_income).fill_null(False)
-    screened = ~poor & ~monitored & threshold.notnull()
-    candidate = below | rigid
+    h = h.mutate(
+        _all_met=all_met,
+        _poor=h.household_type.isin(_POOR),
+        _monitored=h.household_type.isin(_MONITORED) & threshold.notnull(),
+        _screened=~h.household_type.isin([*_POOR, *_MONITORED]) & threshold.notnull(),
+        _below=(h.per_capita_net_income < threshold).fill_null(False),
+        _rigid=(h.rigid_spending > h.net_income).fill_null(False),
+        _above=(h.per_capita_net_income > threshold).fill_null(False),
+    )
+    candidate = h._screened & (h._below | h._rigid)
     no_bool = ibis.null("boolean")
     h = h.mutate(
-        exit_eligible=poor.ifelse(all_met, no_bool),
+        exit_eligible=h._poor.ifelse(h._all_met, no_bool),
         failed_criteria=_joined([(h[name] != MET, name) for name in CRITERIA]),
-        monitoring_candidate=screened.ifelse(candidate, no_bool),
+        monitoring_candidate=h._screened.ifelse(h._below | h._rigid, no_bool),
         monitoring_kind=ibis.cases(
-            (~screened | ~candidate, ibis.null("string")),
+            (~candidate, ibis.null("string")),
             (h.exited_before, c.HouseholdType.UNSTABLE.value),
-            (below, c.HouseholdType.EDGE.value),
+            (h._below, c.HouseholdType.EDGE.value),
             else_=c.HouseholdType.SUDDEN.value,
         ),
-        monitoring_reasons=screened.ifelse(
-            _joined([(below, REASONS[0]), (rigid, REASONS[1])]), ibis.null("string")
+        monitoring_reasons=h._screened.ifelse(
+            _joined([(h._below, REASONS[0]), (h._rigid, REASONS[1])]), ibis.null("string")
         ),
-        risk_eliminable=(monitored & threshold.notnull()).ifelse(
-            all_met & (h.per_capita_net_income > threshold).fill_null(False), no_bool
-        ),
+        risk_eliminable=h._monitored.ifelse(h._all_met & h._above, no_bool),
     )
     return h.select(*OUTPUT).order_by("household_id")
 

@@ -102,34 +102,38 @@ _EXITED = c.HouseholdType.EXITED.value
 def _households_sql(where: str) -> str:
     return f"""
 SELECT h.id, h.number, h.region_id, substr(h.region_id, 1, 2), h.household_type,
-       CASE WHEN h.exit_year IS NOT NULL OR EXISTS (
-            SELECT 1 FROM registry_designation d
-            WHERE d.household_id = h.id AND d.kind = '{_EXITED}') THEN 1 ELSE 0 END,
+       CASE WHEN h.exit_year IS NOT NULL OR x.household_id IS NOT NULL THEN 1 ELSE 0 END,
        {_flag("h.food_clothing_secure")}, h.housing_grade,
        {_flag("h.housing_renovated_or_relocated")}, {_flag("h.water_safe")}
-FROM registry_household h WHERE {where}"""  # noqa: S608  (constants and placeholders only)
+FROM registry_household h
+LEFT JOIN (SELECT DISTINCT household_id FROM registry_designation
+           WHERE kind = '{_EXITED}') x ON x.household_id = h.id
+WHERE {where}"""  # noqa: S608  (constants and placeholders only)
 
 
-def _members_sql(where: str) -> str:
+def _members_sql(where: str | None) -> str:
+    # Everything (a national run): no join with households, no filter.
+    household = "" if where is None else "JOIN registry_household h ON h.id = m.household_id"
     return f"""
 SELECT m.household_id, p.birth_date, p.death_date, m.start, m."end", p.school_status,
        {_flag("p.medical_insurance")}, p.health, {_flag("p.chronic_contract")}
 FROM registry_membership m
 JOIN registry_person p ON p.id = m.person_id
-JOIN registry_household h ON h.id = m.household_id
-WHERE {where}"""  # noqa: S608
+{household}
+WHERE {where or "TRUE"}"""  # noqa: S608
 
 
-def _incomes_sql(where: str) -> str:
+def _incomes_sql(where: str | None) -> str:
     parts = ", ".join(
         _fen(f"i.{f}")
         for f in ("wages", "business", "property_income", "transfers", "business_costs")
     )
+    household = "" if where is None else "JOIN registry_household h ON h.id = i.household_id"
     return f"""
 SELECT i.household_id, {parts}, {_fen("i.rigid_spending")}
 FROM registry_householdincome i
-JOIN registry_household h ON h.id = i.household_id
-WHERE i.year = %s AND {where}"""  # noqa: S608
+{household}
+WHERE i.year = %s AND {where or "TRUE"}"""  # noqa: S608
 
 
 def take(
@@ -138,12 +142,15 @@ def take(
     """The registry of ``region_prefix`` (or of the listed households) as it stands, with
     the income of ``year``. ``policies`` maps province → Policy."""
     where, params = "h.region_id LIKE %s", [f"{region_prefix}%"]
+    narrowing: str | None = where if region_prefix else None
     if household_ids is not None:
         marks = ", ".join(["%s"] * len(household_ids)) or "NULL"
         where, params = f"h.id IN ({marks})", list(household_ids)
+        narrowing = where
     households = _query(_households_sql(where), params, HOUSEHOLDS)
-    members = _query(_members_sql(where), params, MEMBERS)
-    incomes = _query(_incomes_sql(where), [year, *params], INCOMES)
+    other = params if narrowing is not None else []
+    members = _query(_members_sql(narrowing), other, MEMBERS)
+    incomes = _query(_incomes_sql(narrowing), [year, *other], INCOMES)
     return Snapshot(year, households, members, incomes, params_table(policies))
 
 

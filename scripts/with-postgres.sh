@@ -51,7 +51,7 @@ if ! answers; then
   [ ${#as_owner[@]} -eq 0 ] || chown -R postgres "$DATA"
   # Durability settings are off: this cluster only ever holds test databases.
   "${as_owner[@]}" "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
-    -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB -c max_wal_size=4GB" \
     start >/dev/null
   started=$DATA
   trap '"${as_owner[@]}" "$BIN/pg_ctl" -D "$started" -m fast -w stop >/dev/null' EXIT

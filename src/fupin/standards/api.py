@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from fupin.core.api_base import conflict_response
 from fupin.registry.errors import StaleVersion
 from fupin.standards import selectors
+from fupin.standards.evaluations import COUNTS
 from fupin.standards.parameters import FIRST_YEAR, NATIONAL, PARAMETERS
 from fupin.standards.services import policy_set
 
@@ -122,32 +123,19 @@ class EvaluationRunViewSet(
 
     @extend_schema(request=RunStartSerializer, responses={202: EvaluationRunSerializer})
     def create(self, request):
-        from django.db import transaction
-
-        from fupin.core import jobs
-        from fupin.standards import tasks
-        from fupin.standards.runs import run_create
+        from fupin.standards.runs import run_start
 
         serializer = RunStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            with transaction.atomic():
-                run = run_create(
-                    actor=request.user,
-                    year=data["year"],
-                    region_code=data.get("region", ""),
-                    engine_name=data["engine"],
-                    note=data["note"],
-                )
-                run.job = jobs.job_start(
-                    actor=request.user,
-                    kind="evaluation_run",
-                    title=_("批量核验：%(run)s") % {"run": run},
-                    task=tasks.evaluation_run,
-                    params={"run_id": run.pk},
-                )
-                run.save(update_fields=["job"])
+            run = run_start(
+                actor=request.user,
+                year=data["year"],
+                region_code=data.get("region", ""),
+                engine_name=data["engine"],
+                note=data["note"],
+            )
         except PermissionDenied as error:
             raise ApiPermissionDenied(str(error)) from error
         except ValidationError as error:
@@ -223,12 +211,7 @@ class ExitEvaluationSerializer(serializers.ModelSerializer):
             "id",
             "region",
             "year",
-            "sampled_exited_persons",
-            "wrong_exit_persons",
-            "sampled_other_persons",
-            "missed_persons",
-            "surveyed_households",
-            "approving_households",
+            *COUNTS,
             "note",
             "version",
             "entered_by",
@@ -256,7 +239,7 @@ class ExitEvaluationViewSet(
         ).order_by("-year", "region_id")
 
     def create(self, request):
-        from fupin.standards.evaluations import COUNTS, evaluation_record
+        from fupin.standards.evaluations import evaluation_record
 
         serializer = ExitEvaluationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -63,14 +63,17 @@ def _output_schema() -> pa.Schema:
     return run(empty).schema
 
 
-def evaluate_area(year: int, region_code: str = "", *, engine: str = "duckdb"):
+def evaluate_area(year: int, region_code: str = "", *, engine: str = "duckdb", progress=None):
     """(snapshot, verdicts) of every household under ``region_code`` (all when empty)."""
+    say = progress or (lambda message: None)
     check_engine(engine)
+    say(_("正在读取农户数据"))
     snap = snapshot.take(
         year,
         region_prefix=prefix(region_code),
         policies=parameters.policies(provinces_of(region_code), year),
     )
+    say(_("正在核验 %(n)s 户") % {"n": snap.households.num_rows})
     return snap, run(snap, engine=engine)
 
 

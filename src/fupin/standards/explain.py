@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from fupin.registry import choices as c
 from fupin.standards.parameters import Policy
 from fupin.standards.rules import CRITERIA
+from fupin.standards.snapshot import yuan
 
 LABELS = {
     "income": gettext_lazy("收入超过扶贫标准"),
@@ -24,11 +25,9 @@ STATUS = {
 }
 
 
-def yuan(fen: int | None) -> str:
-    if fen is None:
-        return "—"
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
+def money(value) -> str:
+    """Yuan as the page shows them: 7,900.00."""
+    return "—" if value is None else f"{value:,.2f}"
 
 
 def _whole(value) -> str:
@@ -41,9 +40,9 @@ def _reason(name: str, status: str, v: dict, p: Policy) -> str:
         if status == "unknown":
             return _("缺少 %(y)s 年收入，或收入项目未填全，或该年末无在册成员") % {"y": year}
         values = {
-            "pc": yuan(v["per_capita_net_income"]),
+            "pc": money(yuan(v["per_capita_net_income"])),
             "y": year,
-            "line": yuan(None if p.poverty_line is None else int(p.poverty_line * 100)),
+            "line": money(p.poverty_line),
             "n": v["members_counted"],
         }
         if status == "met":
@@ -91,11 +90,7 @@ def explain(verdict: dict, p: Policy) -> dict:
         kind = c.HouseholdType(verdict["monitoring_kind"]).label
         why = {
             "income_below_threshold": _("人均纯收入低于监测范围 %(t)s 元")
-            % {
-                "t": yuan(
-                    None if p.monitoring_threshold is None else int(p.monitoring_threshold * 100)
-                )
-            },
+            % {"t": money(p.monitoring_threshold)},
             "rigid_spending": _("刚性支出超过家庭纯收入"),
         }
         reasons = "；".join(why[r] for r in verdict["monitoring_reasons"].split(";") if r)

@@ -194,3 +194,15 @@ def county_exit(item: AreaIndicators, evaluation, p: Policy, west: bool) -> dict
     oks = [r["ok"] for r in result.values()]
     result["meets_all"] = None if None in oks else all(oks)
     return result
+
+
+def county_exit_for(county: AreaIndicators, year: int) -> tuple:
+    """(evaluation record, its four indicators) of a county's year, or (None, None) while
+    no sampled counts were entered."""
+    from fupin.standards.models import CountyExitEvaluation
+
+    record = CountyExitEvaluation.objects.filter(region_id=county.code, year=year).first()
+    if record is None:
+        return None, None
+    west = _region_class(county.code) == RegionClass.WEST
+    return record, county_exit(county, record, policy(county.code[:2], year), west)

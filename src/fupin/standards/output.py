@@ -8,17 +8,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-COLUMNS = [
-    "household_number",
-    "region_code",
-    "per_capita_net_income",
-    "exit_eligible",
-    "failed_criteria",
-    "monitoring_candidate",
-    "monitoring_kind",
-    "monitoring_reasons",
-    "risk_eliminable",
-]
+from fupin.standards.rules import CONCLUSIONS
+from fupin.standards.snapshot import yuan
+
+COLUMNS = ["household_number", "region_code", "per_capita_net_income", *CONCLUSIONS]
 
 
 def _cell(name: str, value) -> str:
@@ -27,8 +20,7 @@ def _cell(name: str, value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if name == "per_capita_net_income":
-        sign = "-" if value < 0 else ""
-        return f"{sign}{abs(value) // 100}.{abs(value) % 100:02d}"
+        return str(yuan(value))
     return str(value)
 
 

@@ -33,110 +33,36 @@ def _d(values: dict[int, int | str]) -> dict[int, Decimal]:
     return {year: Decimal(str(v)) for year, v in values.items()}
 
 
+def _money(key: str, label, defaults: dict[int, int]) -> Parameter:
+    return Parameter(key, label, _("元/人·年"), "money", Decimal(1), Decimal(100000), _d(defaults))
+
+
+def _age(key: str, label, defaults: dict[int, int]) -> Parameter:
+    return Parameter(key, label, _("周岁"), "age", Decimal(3), Decimal(20), _d(defaults))
+
+
+def _percent(key: str, label, defaults: dict[int, int]) -> Parameter:
+    return Parameter(key, label, "%", "percent", Decimal(0), Decimal(100), _d(defaults))
+
+
 PARAMETERS: dict[str, Parameter] = {
     p.key: p
     for p in [
-        Parameter(
+        _money(
             "poverty_line",
             _("扶贫标准（贫困线）"),
-            _("元/人·年"),
-            "money",
-            Decimal(1),
-            Decimal(100000),
-            _d(
-                {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952, 2018: 2995, 2019: 3218, 2020: 4000}
-            ),
+            {2014: 2800, 2015: 2855, 2016: 2952, 2017: 2952, 2018: 2995, 2019: 3218, 2020: 4000},
         ),
-        Parameter(
-            "monitoring_threshold",
-            _("防返贫监测收入范围"),
-            _("元/人·年"),
-            "money",
-            Decimal(1),
-            Decimal(100000),
-            _d({2021: 6000}),
-        ),
-        Parameter(
-            "school_age_from",
-            _("义务教育起始年龄"),
-            _("周岁"),
-            "age",
-            Decimal(3),
-            Decimal(20),
-            _d({2014: 7}),
-        ),
-        Parameter(
-            "school_age_to",
-            _("义务教育终止年龄"),
-            _("周岁"),
-            "age",
-            Decimal(3),
-            Decimal(20),
-            _d({2014: 15}),
-        ),
-        Parameter(
-            "incidence_max_east_central",
-            _("退出贫困发生率上限（东部、中部）"),
-            "%",
-            "percent",
-            Decimal(0),
-            Decimal(100),
-            _d({2014: 2}),
-        ),
-        Parameter(
-            "incidence_max_west",
-            _("退出贫困发生率上限（西部）"),
-            "%",
-            "percent",
-            Decimal(0),
-            Decimal(100),
-            _d({2014: 3}),
-        ),
-        Parameter(
-            "wrong_exit_max",
-            _("贫困县退出错退率上限"),
-            "%",
-            "percent",
-            Decimal(0),
-            Decimal(100),
-            _d({2014: 2}),
-        ),
-        Parameter(
-            "missed_max",
-            _("贫困县退出漏评率上限"),
-            "%",
-            "percent",
-            Decimal(0),
-            Decimal(100),
-            _d({2014: 2}),
-        ),
-        Parameter(
-            "approval_min",
-            _("贫困县退出群众认可度下限"),
-            "%",
-            "percent",
-            Decimal(0),
-            Decimal(100),
-            _d({2014: 90}),
-        ),
-        Parameter(
-            "monitoring_share_low",
-            _("监测对象规模预警下限"),
-            "%",
-            "percent",
-            Decimal(0),
-            Decimal(100),
-            _d({2021: 5}),
-        ),
-        Parameter(
-            "monitoring_share_high",
-            _("监测对象规模预警上限"),
-            "%",
-            "percent",
-            Decimal(0),
-            Decimal(100),
-            _d({2021: 10}),
-        ),
+        _money("monitoring_threshold", _("防返贫监测收入范围"), {2021: 6000}),
+        _age("school_age_from", _("义务教育起始年龄"), {2014: 7}),
+        _age("school_age_to", _("义务教育终止年龄"), {2014: 15}),
+        _percent("incidence_max_east_central", _("退出贫困发生率上限（东部、中部）"), {2014: 2}),
+        _percent("incidence_max_west", _("退出贫困发生率上限（西部）"), {2014: 3}),
+        _percent("wrong_exit_max", _("贫困县退出错退率上限"), {2014: 2}),
+        _percent("missed_max", _("贫困县退出漏评率上限"), {2014: 2}),
+        _percent("approval_min", _("贫困县退出群众认可度下限"), {2014: 90}),
+        _percent("monitoring_share_low", _("监测对象规模预警下限"), {2021: 5}),
+        _percent("monitoring_share_high", _("监测对象规模预警上限"), {2021: 10}),
     ]
 }
 

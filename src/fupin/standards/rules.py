@@ -21,6 +21,15 @@ from fupin.standards import snapshot
 CRITERIA = ["income", "food_clothing", "education", "medical", "housing", "water"]
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 REASONS = ["income_below_threshold", "rigid_spending"]
+# The conclusions of a verdict, in the order of the evaluate CSV.
+CONCLUSIONS = [
+    "exit_eligible",
+    "failed_criteria",
+    "monitoring_candidate",
+    "monitoring_kind",
+    "monitoring_reasons",
+    "risk_eliminable",
+]
 OUTPUT = [
     "household_id",
     "household_number",
@@ -29,12 +38,7 @@ OUTPUT = [
     "net_income",
     "per_capita_net_income",
     *CRITERIA,
-    "exit_eligible",
-    "failed_criteria",
-    "monitoring_candidate",
-    "monitoring_kind",
-    "monitoring_reasons",
-    "risk_eliminable",
+    *CONCLUSIONS,
 ]
 
 _POOR = sorted(t.value for t in c.POOR_TYPES)

@@ -4,7 +4,6 @@ stored with the figures used and a verdict per household. A run writes no design
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,8 +16,6 @@ from fupin.regions import codes
 from fupin.regions.models import Region
 from fupin.standards import engine, output, parameters, rules, snapshot
 from fupin.standards.models import EvaluationRun, Verdict
-
-_CENT = Decimal("0.01")
 
 
 def may_run(user) -> bool:
@@ -66,19 +63,34 @@ def run_create(
     return run
 
 
+@transaction.atomic
+def run_start(**fields) -> EvaluationRun:
+    """``run_create`` for a person, with the background job that executes it (the page
+    and the API); the job is enqueued when the transaction commits."""
+    from fupin.core import jobs
+    from fupin.standards import tasks
+
+    run = run_create(**fields)
+    run.job = jobs.job_start(
+        actor=fields["actor"],
+        kind="evaluation_run",
+        title=_("批量核验：%(run)s") % {"run": run},
+        task=tasks.evaluation_run,
+        params={"run_id": run.pk},
+    )
+    run.save(update_fields=["job"])
+    return run
+
+
 def run_execute(run: EvaluationRun, *, progress=None):
     """Take the snapshot, evaluate, store the verdicts; returns the verdict table."""
     say = progress or (lambda message: None)
     started = time.perf_counter()
     EvaluationRun.objects.filter(pk=run.pk).update(status=EvaluationRun.Status.RUNNING)
-    region_code = run.region_id or ""
     try:
-        engine.check_engine(run.engine)
-        policies = parameters.policies(engine.provinces_of(region_code), run.year)
-        say(_("正在读取农户数据"))
-        snap = snapshot.take(run.year, region_prefix=engine.prefix(region_code), policies=policies)
-        say(_("正在核验 %(n)s 户") % {"n": snap.households.num_rows})
-        verdicts = engine.run(snap, engine=run.engine)
+        snap, verdicts = engine.evaluate_area(
+            run.year, run.region_id or "", engine=run.engine, progress=say
+        )
         say(_("正在保存核验结果"))
         counts = output.summary(verdicts)
         with transaction.atomic():
@@ -87,7 +99,7 @@ def run_execute(run: EvaluationRun, *, progress=None):
                 status=EvaluationRun.Status.DONE,
                 finished_at=timezone.now(),
                 seconds=round(time.perf_counter() - started, 3),
-                parameters={p: policy.as_json()["values"] for p, policy in policies.items()},
+                parameters={p: policy.as_json()["values"] for p, policy in snap.policies.items()},
                 counts={**counts, "persons": snap.persons},
             )
     except Exception as error:
@@ -113,8 +125,8 @@ def store(run: EvaluationRun, verdicts) -> int:
                     region_id=v["region_code"],
                     household_number=v["household_number"],
                     members_counted=v["members_counted"],
-                    net_income=_yuan(v["net_income"]),
-                    per_capita_net_income=_yuan(v["per_capita_net_income"]),
+                    net_income=snapshot.yuan(v["net_income"]),
+                    per_capita_net_income=snapshot.yuan(v["per_capita_net_income"]),
                     criteria={name: v[name] for name in rules.CRITERIA},
                     failed_criteria=v["failed_criteria"] or "",
                     exit_eligible=v["exit_eligible"],
@@ -127,7 +139,3 @@ def store(run: EvaluationRun, verdicts) -> int:
         bulk.insert(maker, rows)
         rows = []
     return verdicts.num_rows
-
-
-def _yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(_CENT)

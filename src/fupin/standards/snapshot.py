@@ -8,7 +8,8 @@ parsed by Arrow in C; on SQLite they are fetched in batches."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -73,6 +74,8 @@ class Snapshot:
     members: pa.Table
     incomes: pa.Table
     params: pa.Table
+    # The figures the params table was made from, by province (kept with a stored run).
+    policies: dict[str, Policy] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pa.Table]:
         return {
@@ -151,7 +154,7 @@ def take(
     other = params if narrowing is not None else []
     members = _query(_members_sql(narrowing), other, MEMBERS)
     incomes = _query(_incomes_sql(narrowing), [year, *other], INCOMES)
-    return Snapshot(year, households, members, incomes, params_table(policies))
+    return Snapshot(year, households, members, incomes, params_table(policies), policies)
 
 
 def params_table(policies: dict[str, Policy]) -> pa.Table:
@@ -167,6 +170,11 @@ def params_table(policies: dict[str, Policy]) -> pa.Table:
             }
         )
     return pa.Table.from_pylist(rows, schema=PARAMS)
+
+
+def yuan(fen: int | None) -> Decimal | None:
+    """An amount of the snapshot and the verdicts (whole fen) in yuan, to the fen."""
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def _fen_value(value) -> int | None:

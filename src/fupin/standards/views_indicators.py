@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from fupin.core import scope
 from fupin.core.export import csv_response
+from fupin.core.forms import apply_errors
 from fupin.core.paging import page_of
 from fupin.regions.models import Region
 from fupin.registry.errors import StaleVersion
 from fupin.standards import indicators as ind
 from fupin.standards.evaluations import COUNTS, evaluation_record, may_record
 from fupin.standards.models import CountyExitEvaluation
-from fupin.standards.parameters import FIRST_YEAR, policy
+from fupin.standards.parameters import FIRST_YEAR
 
 EXIT_LABELS = {
     "comprehensive_incidence": gettext_lazy("综合贫困发生率"),
@@ -47,13 +49,10 @@ def evaluations_visible(user):
     return scope.visible(user, CountyExitEvaluation.objects.select_related("region", "entered_by"))
 
 
-def county_panel(item, county_code: str, year: int) -> dict | None:
-    record = CountyExitEvaluation.objects.filter(region_id=county_code, year=year).first()
+def county_panel(item, year: int) -> dict | None:
+    record, result = ind.county_exit_for(item, year)
     if record is None:
         return None
-    p = policy(county_code[:2], year)
-    west = ind._region_class(county_code) == "west"
-    result = ind.county_exit(item, record, p, west)
     rows = [
         {"key": key, "label": EXIT_LABELS[key], **result[key]}
         for key in ("comprehensive_incidence", "wrong_exit_rate", "missed_rate", "approval")
@@ -94,14 +93,12 @@ def indicators_page(request):
             except StaleVersion:
                 messages.error(request, _("评估记录已被他人修改，请核对后重新填写。"))
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("已保存贫困县退出评估。"))
                 return redirect(f"{request.path}?region={region.code}&year={year}")
     rows = ind.area_indicators(region.code, year)
-    panel = county_panel(rows[0], region.code, year) if region.level == "county" else None
+    panel = county_panel(rows[0], year) if region.level == "county" else None
     return render(
         request,
         "standards/indicators.html",
@@ -122,7 +119,7 @@ def evaluation_list(request):
     found = evaluations_visible(request.user)
     term = request.GET.get("q", "").strip()
     if term:
-        found = found.filter(region__name__contains=term) | found.filter(note__contains=term)
+        found = found.filter(Q(region__name__contains=term) | Q(note__contains=term))
     return render(
         request,
         "standards/evaluation_list.html",

@@ -3,24 +3,23 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fupin.core import jobs
 from fupin.core.export import csv_response
+from fupin.core.forms import apply_errors
 from fupin.core.paging import page_of
 from fupin.regions.models import Region
 from fupin.registry import choices as c
-from fupin.standards import selectors, tasks
+from fupin.standards import selectors
 from fupin.standards.engine import ENGINES
 from fupin.standards.explain import LABELS, STATUS
-from fupin.standards.parameters import FIRST_YEAR, policy
+from fupin.standards.parameters import FIRST_YEAR
 from fupin.standards.rules import CRITERIA
-from fupin.standards.runs import may_run, run_create
+from fupin.standards.runs import may_run, run_start
 
 OUTCOME_CHOICES = [
     ("", gettext_lazy("全部")),
@@ -67,27 +66,15 @@ def run_list(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    run = run_create(
-                        actor=request.user,
-                        year=data["year"],
-                        region_code=data["region"],
-                        engine_name=data["engine"],
-                        note=data["note"],
-                    )
-                    job = jobs.job_start(
-                        actor=request.user,
-                        kind="evaluation_run",
-                        title=_("批量核验：%(run)s") % {"run": run},
-                        task=tasks.evaluation_run,
-                        params={"run_id": run.pk},
-                    )
-                    run.job = job
-                    run.save(update_fields=["job"])
+                run = run_start(
+                    actor=request.user,
+                    year=data["year"],
+                    region_code=data["region"],
+                    engine_name=data["engine"],
+                    note=data["note"],
+                )
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    for message in messages:
-                        form.add_error(field if field in form.fields else None, message)
+                apply_errors(form, error)
             else:
                 return redirect("standards:run_detail", pk=run.pk)
     runs = selectors.runs(
@@ -215,7 +202,6 @@ def verdict_list(request):
 @require_http_methods(["GET", "HEAD"])
 def verdict_detail(request, pk: int):
     verdict = get_object_or_404(selectors.verdicts(actor=request.user), pk=pk)
-    p = policy(verdict.region_id[:2], verdict.run.year)
     rows = [
         {
             "label": LABELS[name],
@@ -228,7 +214,7 @@ def verdict_detail(request, pk: int):
     return render(
         request,
         "standards/verdict_detail.html",
-        {"verdict": verdict, "rows": rows, "kind": kind, "policy": p},
+        {"verdict": verdict, "rows": rows, "kind": kind},
     )
 
 

@@ -154,35 +154,29 @@ def _regions(staged: Staged, rows: Rows, *, actor) -> None:
 def _person_rules(staged: Staged, rows: Rows, *, today: date) -> None:
     rules = check_rules()
     v = rows.values
+    # (column header, target, from age, to age): a value the template requires at these ages.
+    required_by_age = [
+        (
+            "劳动能力",
+            "person.labour_capacity",
+            rules.labour_required_from_age,
+            rules.labour_required_to_age,
+        ),
+        (
+            "在校生状况",
+            "person.school_status",
+            rules.school_required_from_age,
+            rules.school_required_to_age,
+        ),
+    ]
     for i in range(rows.n):
         age = rows.age[i]
         if age is not None:
-            if (
-                rules.labour_required_from_age <= age <= rules.labour_required_to_age
-                and not v["person.labour_capacity"][i]
-            ):
-                _reject(
-                    staged,
-                    rows,
-                    i,
-                    "劳动能力",
-                    "",
-                    f"{age} 岁，劳动能力必填"
-                    f"（{rules.labour_required_from_age}–{rules.labour_required_to_age} 岁）",
-                )
-            if (
-                rules.school_required_from_age <= age <= rules.school_required_to_age
-                and not v["person.school_status"][i]
-            ):
-                _reject(
-                    staged,
-                    rows,
-                    i,
-                    "在校生状况",
-                    "",
-                    f"{age} 岁，在校生状况必填"
-                    f"（{rules.school_required_from_age}–{rules.school_required_to_age} 岁）",
-                )
+            for header, column, low, high in required_by_age:
+                if low <= age <= high and not v[column][i]:
+                    _reject(
+                        staged, rows, i, header, "", f"{age} 岁，{header}必填（{low}–{high} 岁）"
+                    )
         death = v["person.death_date"][i]
         if death is not None:
             if death > today:

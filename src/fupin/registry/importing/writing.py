@@ -73,6 +73,16 @@ def _norm(value):
     return value
 
 
+def _changes(values: dict, level: str, fields: list[str], i: int, current: dict) -> dict:
+    """The fields whose value in row ``i`` differs from the stored one, with the new value."""
+    changes = {}
+    for f in fields:
+        value = _value(f, values[f"{level}.{f}"][i])
+        if _norm(value) != _norm(current[f]):
+            changes[f] = value
+    return changes
+
+
 def _money(value):
     return None if value is None else Decimal(repr(value)).quantize(_CENT)
 
@@ -131,11 +141,7 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
                 result.new_households[key] = i
                 changed = True
             else:
-                changes = {}
-                for f in household_fields:
-                    value = _value(f, v[f"household.{f}"][i])
-                    if _norm(value) != _norm(household[f]):
-                        changes[f] = value
+                changes = _changes(v, "household", household_fields, i, household)
                 phone = v["household.phone"][i] if has_phone else None
                 if phone and crypto.lookup_hash(phone) != household["phone_hash"]:
                     changes["phone"] = phone
@@ -164,11 +170,7 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
             result.rejoining[i] = person
             person_changed = True
         else:
-            changes = {}
-            for f in person_fields:
-                value = _value(f, v[f"person.{f}"][i])
-                if _norm(value) != _norm(person[f]):
-                    changes[f] = value
+            changes = _changes(v, "person", person_fields, i, person)
             if changes:
                 result.changed_persons[i] = (person, changes)
             person_changed = bool(changes)

@@ -354,6 +354,12 @@ def test_a_masked_number_shows_only_its_ends(number, masked):
     assert idnumbers.mask(number) == masked
 
 
+@given(st.lists(st.one_of(st.none(), st.text("0123456789XB", max_size=24)), max_size=20))
+def test_a_masked_column_is_masked_as_each_number_alone(numbers):
+    masked = idnumbers.mask_array(pa.array(numbers, pa.string())).to_pylist()
+    assert masked == [None if n is None else idnumbers.mask(n) for n in numbers]
+
+
 # --- The vectorised form ---------------------------------------------------------------------
 
 

@@ -288,6 +288,20 @@ def mask(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def mask_array(numbers):
+    """:func:`mask` for a column of normalised numbers (an import's), without a Python step
+    per row. Nulls stay null."""
+    import pyarrow.compute as pc
+
+    length = pc.utf8_length(numbers)
+    short = pc.less_equal(length, 10)
+    stars = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 10), 0))
+    kept = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(numbers, 0, 6), stars, pc.utf8_slice_codeunits(numbers, -4), ""
+    )
+    return pc.if_else(short, pc.binary_repeat("*", length), kept)
+
+
 # --- Vectorised form ------------------------------------------------------------------------
 
 _REASONS = ("ok", *_MESSAGES)

@@ -19,6 +19,9 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 # never on public pages; masked like ID numbers everywhere else.
 HEALTH_FIELDS = ("health", "disability_level", "disability_kind", "chronic_contract")
 MASK = "***"
+# PostgreSQL's operator class for equality and prefix LIKE on varchar under any collation
+# (other databases ignore operator classes).
+PATTERN_OPS = ["varchar_pattern_ops"]
 
 
 class Household(models.Model):
@@ -27,13 +30,15 @@ class Household(models.Model):
         verbose_name=_("所在村"),
         on_delete=models.PROTECT,
         related_name="households",
+        # Indexed by household_region_type, which begins with it (see Meta).
+        db_index=False,
     )
     # The county part of the region code: household numbers are unique within a county.
     county_code = models.CharField(_("县级区划代码"), max_length=6, editable=False)
     number = models.CharField(_("户编号"), max_length=40)
     group_name = models.CharField(_("村民小组"), max_length=50, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, db_index=True)
+    head_name = models.CharField(_("户主姓名"), max_length=50, blank=True)
     member_count = models.PositiveSmallIntegerField(_("家庭人口"), default=0)
 
     household_type = models.CharField(
@@ -104,8 +109,17 @@ class Household(models.Model):
                 condition=Q(household_type__in=c.HouseholdType.values), name="household_type_known"
             ),
         ]
+        # One index per use, not Django's plain-plus-pattern pair per column: each index
+        # costs every imported row a b-tree insert. The pattern operator classes serve both
+        # equality and the prefix LIKE of scope (region code) and search (name) whatever the
+        # database's collation (docs/decisions/0013-set-based-import.md).
         indexes = [
-            models.Index(fields=["region", "household_type"], name="household_region_type"),
+            models.Index(
+                fields=["region", "household_type"],
+                name="household_region_type",
+                opclasses=PATTERN_OPS * 2,
+            ),
+            models.Index(fields=["head_name"], name="household_head_name", opclasses=PATTERN_OPS),
             models.Index(fields=["county_code", "household_type"], name="household_county_type"),
             models.Index(fields=["phone_hash"], name="household_phone_hash"),
         ]
@@ -147,11 +161,12 @@ class Person(models.Model):
         # presence tied to the household's by a check): no second per-row foreign-key check
         # on a million-row import (docs/decisions/0013-set-based-import.md).
         db_constraint=False,
+        db_index=False,  # person_region_name begins with it
     )
     relation = models.CharField(
         _("与户主关系"), max_length=20, choices=c.Relation.choices, blank=True
     )
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)
 
     # Unique in Meta, for the same reason as Household.phone_hash.
     id_hash = models.CharField(max_length=64)
@@ -209,7 +224,13 @@ class Person(models.Model):
             ),
             models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique"),
         ]
-        indexes = [models.Index(fields=["region", "name"], name="person_region_name")]
+        # As for Household: one index per use (scope, search by name within it, by name).
+        indexes = [
+            models.Index(
+                fields=["region", "name"], name="person_region_name", opclasses=PATTERN_OPS * 2
+            ),
+            models.Index(fields=["name"], name="person_name", opclasses=PATTERN_OPS),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"

@@ -17,6 +17,7 @@ run: setup
 test: setup spark-deps browser-deps lint test-sqlite test-pg
 
 setup: $(VENV)/.installed node_modules/.installed
+	bash scripts/ensure-fonts.sh
 	$(FUPIN) setup
 
 $(PY):

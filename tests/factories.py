@@ -167,3 +167,44 @@ def _system_actor(region: str) -> User:
     region_tree()
     user = User.objects.filter(username=f"sys-{county}").first()
     return user or make_user(role=roles.Role.COUNTY, region=county, username=f"sys-{county}")
+
+
+VILLAGE = "430524100201"
+
+
+def make_staff(village: str = VILLAGE) -> dict[str, User]:
+    """One user per level over ``village``: the village cadre, its township, its county."""
+    return {
+        "village": make_user(role=roles.Role.VILLAGE, region=village),
+        "township": make_user(role=roles.Role.TOWNSHIP, region=village[:9] + "000"),
+        "county": make_user(role=roles.Role.COUNTY, region=village[:6] + "000000"),
+    }
+
+
+def upload(name: str = "签字确认表.pdf", content: bytes = b"%PDF-1.4 signed"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def make_procedure(*, kind: str, household=None, staff=None, target_kind: str = "", **options):
+    """A procedure started by the village cadre (its first step's actor)."""
+    from fupin.procedures import services
+
+    staff = staff or make_staff()
+    if household is None:
+        household_type = {
+            "identification": "general",
+            "exit": "poor_general",
+            "monitoring": "exited",
+            "elimination": "unstable",
+        }[kind]
+        household = make_household(household_type=household_type, members=2)
+    default_target = {"identification": "poor_general", "monitoring": "unstable"}.get(kind, "")
+    return services.procedure_start(
+        actor=staff["village"],
+        household=household,
+        kind=kind,
+        target_kind=target_kind or default_target,
+        **options,
+    )

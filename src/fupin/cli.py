@@ -237,6 +237,10 @@ def run(
     from fupin.standards.engine import warm_up
 
     warm_up()
+    if with_worker:
+        from fupin.procedures.tasks import start_daily_clock
+
+        start_daily_clock()
     from waitress import serve
 
     from fupin.config.wsgi import application
@@ -247,6 +251,17 @@ def run(
         if worker_process is not None:
             worker_process.send_signal(signal.SIGTERM)
             worker_process.wait(timeout=30)
+
+
+@app.command()
+def deadlines() -> None:
+    """Recompute the deadline flags of every open procedure step (run daily, e.g. from cron;
+    `fupin run` does it by itself)."""
+    _django()
+    from fupin.procedures.deadlines import recompute_all
+
+    changed = recompute_all()
+    typer.echo(f"deadline flags recomputed: {changed} changed")
 
 
 regions_app = typer.Typer(help="The region tree (行政区划).", no_args_is_help=True)

@@ -20,6 +20,7 @@ from fupin.accounts import roles
 from fupin.accounts.models import User
 from fupin.core import scope
 from fupin.core.models import AuditEntry
+from fupin.procedures.models import Objection, Procedure
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Person
 from fupin.standards.models import CountyExitEvaluation, EvaluationRun, Verdict
@@ -112,6 +113,39 @@ def _make_exit_evaluation(code: str, marker: str):
     )
 
 
+def _make_procedure(code: str, marker: str):
+    village = _village(code)
+    staff = factories.make_staff(village)
+    household = factories.make_household(region=village, head_name=marker)
+    return factories.make_procedure(kind="identification", household=household, staff=staff)
+
+
+def _make_objection(code: str, marker: str):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fupin.procedures import notices, services
+    from fupin.procedures.services import File
+
+    village = _village(code)
+    staff = factories.make_staff(village)
+    household = factories.make_household(region=village, head_name=marker)
+    procedure = factories.make_procedure(kind="monitoring", household=household, staff=staff)
+    today = timezone.localdate() - timedelta(days=1)
+    for verb, files in (("submit", [File("consent", factories.upload())]), ("approve", [])):
+        services.step_act(
+            actor=staff["village"],
+            step=procedure.steps.get(status="open"),
+            verb=verb,
+            files=files,
+            today=today,
+        )
+    return notices.objection_file(
+        step=procedure.steps.get(status="open"), text=f"{marker}的异议", address="203.0.113.5"
+    )
+
+
 def _village(code: str) -> str:
     """The first village of the test tree inside ``code``."""
     return next(
@@ -175,6 +209,22 @@ CASES: dict[type[models.Model], Case] = {
         inside="430524000000",
         outside=("431123000000",),
         patch={"approving_households": 0, "version": 1},
+    ),
+    Procedure: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_procedure,
+        inside="430524100201",
+        outside=("430524101201", "431123100201"),
+        patch={"status": "done", "target_kind": "poor_tekun", "version": 1},
+    ),
+    Objection: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_objection,
+        inside="430524100201",
+        outside=("430524101201", "431123100201"),
+        patch={"answer": "越界答复", "upheld": True},
     ),
     User: Case(
         viewer_role=roles.Role.COUNTY,

@@ -37,8 +37,21 @@ def loaded(django_db_setup, django_db_blocker):
 
 
 def test_every_row_of_the_demo_is_accepted(loaded):
-    for line in loaded.splitlines()[1:]:
+    imports = [line for line in loaded.splitlines() if line.startswith("demo households")]
+    assert len(imports) == 4
+    for line in imports:
         assert "rejected 0" in line, line
+
+
+def test_the_demo_village_has_procedures_under_way_for_its_cadre(loaded):
+    from fupin.accounts.models import User
+    from fupin.procedures.selectors import worklist
+
+    assert "demo procedures:" in loaded.splitlines()[-1]
+    cadre = User.objects.get(username="cun")
+    waiting = worklist(actor=cadre)
+    assert waiting.exists()
+    assert waiting.filter(flag="overdue").exists()  # the one started three weeks ago
 
 
 def test_the_tree_has_the_published_village_counts(loaded):

@@ -34,7 +34,7 @@ def test_a_bad_figure_is_shown_next_to_its_row_in_chinese(client, tree):
     page = client.post(
         "/standards/policy/?province=43&year=2023", {"key": "school_age_from", "value": "7.5"}
     )
-    assert page.status_code == 200 and "年龄应为整数" in page.content.decode()
+    assert page.status_code == 200 and "年龄和天数应为整数" in page.content.decode()
     assert not PolicyValue.objects.filter(province="43").exists()
 
 

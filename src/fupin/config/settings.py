@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.registry",
     "fupin.standards",
+    "fupin.procedures",
+    "fupin.public",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +198,11 @@ if SECURE_COOKIES:
     )
 # Only behind a proxy we run do we believe X-Forwarded-For for the audit log's IP address.
 FUPIN_TRUST_X_FORWARDED_FOR = env_bool("FUPIN_BEHIND_PROXY", False)
+# Objections to a notice from the public page: at most this many per sender address an hour.
+FUPIN_OBJECTIONS_PER_HOUR = env_int("FUPIN_OBJECTIONS_PER_HOUR", 5)
+# The font embedded in printable notices ("path#index" for a collection); default: Debian's
+# Noto Sans CJK, found by fupin.public.pdf.
+FUPIN_PDF_FONT = os.environ.get("FUPIN_PDF_FONT", "")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

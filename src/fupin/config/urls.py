@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from fupin.accounts.api import UserViewSet
 from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
+from fupin.procedures.api import ObjectionViewSet, ProcedureViewSet
 from fupin.regions.api import RegionViewSet
 from fupin.registry.api import HouseholdViewSet, PersonViewSet
 from fupin.standards.api import (
@@ -26,6 +27,8 @@ router.register("evaluation-runs", EvaluationRunViewSet, basename="evaluation-ru
 router.register("verdicts", VerdictViewSet, basename="verdict")
 router.register("exit-evaluations", ExitEvaluationViewSet, basename="exit-evaluation")
 router.register("indicators", IndicatorsView, basename="indicators")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("objections", ObjectionViewSet, basename="objection")
 
 api_patterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -38,6 +41,8 @@ urlpatterns = [
     path("regions/", include("fupin.regions.urls")),
     path("registry/", include("fupin.registry.urls")),
     path("standards/", include("fupin.standards.urls")),
+    path("procedures/", include("fupin.procedures.urls")),
+    path("public/", include("fupin.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -106,4 +106,9 @@ def demo_load(
                 line = f"demo households {code}: {rows} rows; {result.summary()}"
                 say(line)
                 lines.append(line)
+        from fupin.demo.procedures import demo_procedures
+
+        line = f"demo procedures: {demo_procedures()}"
+        say(line)
+        lines.append(line)
     return "\n".join([f"demo: {regions} regions, {flags} flags, {accounts} accounts", *lines])

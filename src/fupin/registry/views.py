@@ -79,8 +79,21 @@ def household_detail(request, pk: int):
             "income_form": IncomeForm(),
             "designation_form": DesignationForm(),
             "remove_form": MemberRemoveForm(),
+            **household_procedures(request.user, household),
         },
     )
+
+
+def household_procedures(user, household: Household) -> dict:
+    """The household's procedures with their timelines, and those the user may start."""
+    from fupin.procedures import selectors as procedure_selectors
+    from fupin.procedures.models import Kind
+    from fupin.procedures.views import startable
+
+    return {
+        "procedures": procedure_selectors.for_household(actor=user, household=household),
+        "startable": [(k, Kind(k).label) for k in startable(user, household)],
+    }
 
 
 def household_standards(household: Household) -> dict:

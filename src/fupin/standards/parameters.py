@@ -45,6 +45,10 @@ def _percent(key: str, label, defaults: dict[int, int]) -> Parameter:
     return Parameter(key, label, "%", "percent", Decimal(0), Decimal(100), _d(defaults))
 
 
+def _days(key: str, label, defaults: dict[int, int]) -> Parameter:
+    return Parameter(key, label, _("天"), "days", Decimal(1), Decimal(90), _d(defaults))
+
+
 PARAMETERS: dict[str, Parameter] = {
     p.key: p
     for p in [
@@ -63,6 +67,19 @@ PARAMETERS: dict[str, Parameter] = {
         _percent("approval_min", _("贫困县退出群众认可度下限"), {2014: 90}),
         _percent("monitoring_share_low", _("监测对象规模预警下限"), {2021: 5}),
         _percent("monitoring_share_high", _("监测对象规模预警上限"), {2021: 10}),
+        # Procedures (procedures/flows): notice lengths and deadlines, in calendar days.
+        _days("notice_days_identification_village", _("识别：村级第一次公示天数"), {2014: 7}),
+        _days("notice_days_identification_township", _("识别：乡镇第二次公示天数"), {2014: 7}),
+        _days("notice_days_identification_county", _("识别：县级公告天数"), {2014: 7}),
+        _days("notice_days_exit_village", _("退出：村内公示天数"), {2014: 7}),
+        _days("notice_days_exit_announcement", _("退出：公告天数"), {2014: 7}),
+        _days("notice_days_monitoring_village", _("纳入监测：村内公示天数"), {2021: 5}),
+        _days("notice_days_elimination_village", _("风险消除：村内公示天数"), {2021: 5}),
+        _days("notice_days_elimination_announcement", _("风险消除：县级公告天数"), {2021: 5}),
+        _days("step_deadline_days", _("程序每个办理环节的期限"), {2014: 5}),
+        _days("notice_close_days", _("公示期满后结束公示的期限"), {2014: 2}),
+        _days("monitoring_decision_days", _("纳入监测：自发现线索至县级确定的期限"), {2021: 15}),
+        _days("deadline_warning_days", _("临近期限提醒天数"), {2014: 2}),
     ]
 }
 
@@ -92,14 +109,15 @@ class Policy:
 
 
 def seed_national_defaults(model) -> None:
-    """Write the shipped national figures where no national row exists yet (``model`` is
-    PolicyValue, or its historical version in a migration)."""
-    if model.objects.filter(province=NATIONAL).exists():
-        return
+    """Write the shipped national figures of every parameter that has no national row yet
+    (``model`` is PolicyValue, or its historical version in a migration): a parameter added
+    in a later release gets its defaults, one an administrator already set keeps them."""
+    present = set(model.objects.filter(province=NATIONAL).values_list("key", flat=True))
     model.objects.bulk_create(
         [
             model(province=NATIONAL, year=year, key=p.key, value=value, note="国家默认值")
             for p in PARAMETERS.values()
+            if p.key not in present
             for year, value in p.defaults.items()
         ]
     )

@@ -52,8 +52,8 @@ def policy_set(
                 % {"lo": parameter.minimum, "hi": parameter.maximum}
             }
         )
-    if parameter.kind == "age" and number != number.to_integral_value():
-        raise ValidationError({"value": _("年龄应为整数。")})
+    if parameter.kind in ("age", "days") and number != number.to_integral_value():
+        raise ValidationError({"value": _("年龄和天数应为整数。")})
     row = (
         PolicyValue.objects.select_for_update()
         .filter(province=province, year=year, key=key)

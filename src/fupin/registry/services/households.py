@@ -206,9 +206,11 @@ def designation_set(
     event_kind: str,
     reason: str,
     category: str = c.DesignationCategory.POVERTY,
+    evidence: dict | None = None,
 ) -> Designation:
     """Give a household a new 户类型 (or civil-affairs tier) from ``on``: the open one
-    ends the day before, so the timeline has no gaps and no overlaps."""
+    ends the day before, so the timeline has no gaps and no overlaps. ``evidence`` (the
+    procedure that decided it) goes into the event's details."""
     household = lock(household, actor=actor)
     allowed = c.HouseholdType if category == c.DesignationCategory.POVERTY else c.CivilAffairsTier
     if kind not in allowed.values:
@@ -231,7 +233,12 @@ def designation_set(
         kind=event_kind,
         on=on,
         reason=reason,
-        details={"category": category, "from": current.kind if current else None, "to": kind},
+        details={
+            "category": category,
+            "from": current.kind if current else None,
+            "to": kind,
+            **(evidence or {}),
+        },
     )
     designation = Designation.objects.create(
         household=household, category=category, kind=kind, start=on, event=event

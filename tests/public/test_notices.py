@@ -131,12 +131,23 @@ def test_steps_that_are_not_notices_are_not_public(client, notice):
     assert client.get(reverse("public:notice", kwargs={"pk": review.pk})).status_code == 404
 
 
-def test_notices_filter_by_county(client, notice):
+def test_notices_filter_by_county_and_township(client, notice):
     step, _member = notice
-    assert (
-        "王秀英"
-        in client.get(reverse("public:notices"), {"region": "430524000000"}).content.decode()
+    url = reverse("public:notices")
+
+    def shown(**params) -> str:
+        return client.get(url, params).content.decode()
+
+    mine = shown(county="430524000000")
+    assert "王秀英" in mine and "桃洪镇" in mine  # the county's townships to pick from
+    assert "王秀英" in shown(county="430524000000", township="430524100000")
+    assert "王秀英" not in shown(county="430524000000", township="430524101000")
+    # A township outside the county picked counts for nothing: the county rules.
+    assert "王秀英" in shown(county="430524000000", township="431123100000")
+    assert "王秀英" not in shown(county="431123000000")
+    village = shown(county="430524000000", township="430524100000", village="430524100201")
+    assert "王秀英" in village and "新田村" in village  # the township's villages to pick from
+    assert "王秀英" not in shown(
+        county="430524000000", township="430524100000", village="430524100202"
     )
-    other = client.get(reverse("public:notices"), {"region": "431123000000"}).content.decode()
-    assert "王秀英" not in other
     assert timedelta(days=4) == step.notice_ends - step.notice_starts

@@ -8,6 +8,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class StoredFile(models.Model):
+    """A file a user attached as evidence (an event's, a procedure step's): its name, size,
+    SHA-256 and who uploaded it when. Subclasses add the file field with their own place."""
+
+    name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit row."""
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.models import StoredFile
+
 
 class Kind(models.TextChoices):
     IDENTIFICATION = "identification", _("贫困户识别")
@@ -193,24 +195,14 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"procedures/{procedure.region_id[:6]}/{procedure.pk}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(_("材料类型"), max_length=20)
     file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=300)
-    name = models.CharField(_("文件名"), max_length=200)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("办理材料")
         verbose_name_plural = _("办理材料")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Objection(models.Model):

@@ -46,7 +46,7 @@ class File:
     upload: UploadedFile
 
 
-def _may_start(kind: str, household: Household) -> str | None:
+def why_not_start(kind: str, household: Household) -> str | None:
     """Why ``household`` cannot enter ``kind`` now, or None."""
     current = household.household_type
     if kind == Kind.IDENTIFICATION and current in c.POOR_TYPES:
@@ -110,7 +110,7 @@ def procedure_start(
             _("“%(p)s”由%(level)s的工作人员发起，您不能发起。")
             % {"p": Kind(kind).label, "level": access.level_label(first.level)}
         )
-    why_not = _may_start(kind, household)
+    why_not = why_not_start(kind, household)
     if why_not:
         raise ValidationError({"kind": why_not})
     target = _target(kind, household, target_kind)

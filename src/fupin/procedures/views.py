@@ -209,7 +209,7 @@ def startable(user, household: Household) -> list[str]:
     out = []
     for kind in Kind.values:
         first = flows.flow(kind, household.region_id).steps[0]
-        if services._may_start(kind, household) is None and access.may_act_as(
+        if services.why_not_start(kind, household) is None and access.may_act_as(
             user, level=first.level, step_roles=first.roles, region_code=household.region_id
         ):
             out.append(kind)

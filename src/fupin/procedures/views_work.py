@@ -38,22 +38,31 @@ def worklist_bulk(request):
         raise PermissionDenied(_("批量办理只能“同意”或“结束公示”。"))
     chosen = [int(v) for v in request.POST.getlist("step") if v.isdigit()]
     steps = selectors.worklist(actor=request.user).filter(pk__in=chosen)
-    done, failed = 0, []
-    for step in steps:
+
+    def act(step) -> None:
         if not step.rules.get("bulk") or verb not in services.VERBS_BY_TYPE[step.type]:
-            failed.append(_("%(h)s：该环节不能批量办理") % {"h": step.procedure.household})
-            continue
+            raise ValidationError(_("该环节不能批量办理"))
+        services.step_act(actor=request.user, step=step, verb=verb)
+
+    done = _each(request, steps, act, lambda step: step.procedure.household)
+    messages.success(request, _("已办理 %(n)s 件。") % {"n": done})
+    return redirect("procedures:worklist")
+
+
+def _each(request, items, call, who) -> int:
+    """Run ``call`` on each item in its own transaction (the services open one), so that one
+    that cannot go on does not stop the others; each refusal becomes a message naming the
+    household (``who``). Returns how many went through."""
+    done = 0
+    for item in items:
         try:
-            services.step_act(actor=request.user, step=step, verb=verb)
+            call(item)
         except (ValidationError, PermissionDenied) as error:
             text = "；".join(getattr(error, "messages", [str(error)]))
-            failed.append(f"{step.procedure.household}：{text}")
+            messages.error(request, f"{who(item)}：{text}")
         else:
             done += 1
-    messages.success(request, _("已办理 %(n)s 件。") % {"n": done})
-    for message in failed:
-        messages.error(request, message)
-    return redirect("procedures:worklist")
+    return done
 
 
 OUTCOME = {Kind.EXIT: "exit_eligible", Kind.ELIMINATION: "risk_eliminable"}
@@ -70,30 +79,21 @@ def start_from_verdicts(request, kind: str):
     found = selectors_verdicts(request, kind, run)
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("verdict") if v.isdigit()}
-        started, failed = 0, []
-        for verdict in found.filter(pk__in=chosen):
-            try:
-                services.procedure_start(
-                    actor=request.user,
-                    household=verdict.household,
-                    kind=kind,
-                    origin=Origin.VERDICT,
-                    verdict=verdict,
-                    reason=_("%(y)s 年核验 #%(r)s：%(o)s")
-                    % {
-                        "y": verdict.run.year,
-                        "r": verdict.run_id,
-                        "o": _("符合脱贫条件") if kind == Kind.EXIT else _("符合风险消除条件"),
-                    },
-                )
-            except (ValidationError, PermissionDenied) as error:
-                text = "；".join(getattr(error, "messages", [str(error)]))
-                failed.append(f"{verdict.household}：{text}")
-            else:
-                started += 1
+        outcome = _("符合脱贫条件") if kind == Kind.EXIT else _("符合风险消除条件")
+
+        def start(verdict) -> None:
+            services.procedure_start(
+                actor=request.user,
+                household=verdict.household,
+                kind=kind,
+                origin=Origin.VERDICT,
+                verdict=verdict,
+                reason=_("%(y)s 年核验 #%(r)s：%(o)s")
+                % {"y": verdict.run.year, "r": verdict.run_id, "o": outcome},
+            )
+
+        started = _each(request, found.filter(pk__in=chosen), start, lambda v: v.household)
         messages.success(request, _("已发起 %(n)s 户。") % {"n": started})
-        for message in failed:
-            messages.error(request, message)
         return redirect("procedures:start_from_verdicts", kind=kind)
     first = flows.flow(kind, getattr(request.user, "region_id", "") or "00").steps[0]
     return render(

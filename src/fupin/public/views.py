@@ -56,7 +56,16 @@ def notice_list(request):
         found = found.filter(status=Step.Status.OPEN).order_by("notice_ends", "pk")
     else:
         found = found.exclude(status=Step.Status.OPEN).order_by("-notice_starts", "-pk")
-    region = request.GET.get("region", "")
+    county = request.GET.get("county", "")
+    township = request.GET.get("township", "")
+    village = request.GET.get("village", "")
+    # The narrowest choice that lies inside the wider ones: a township of another county (a
+    # form sent after the county changed) counts for nothing.
+    region = county
+    if codes.is_valid(township) and codes.is_valid(county) and codes.contains(county, township):
+        region = township
+        if codes.is_valid(village) and codes.contains(township, village):
+            region = village
     if codes.is_valid(region):
         found = found.filter(procedure__region__code__startswith=codes.prefix(region))
     page = page_of(request, found)
@@ -64,11 +73,12 @@ def notice_list(request):
     names = _names({code for v in villages for code in _places(v)})
     rows = [_row(s, names) for s in page]
     counties = Region.objects.filter(level="county").order_by("code")
-    townships = (
-        Region.objects.filter(level="township", code__startswith=region[:6]).order_by("code")
-        if region[:6].isdigit()
-        else Region.objects.none()
-    )
+    townships = villages = Region.objects.none()
+    if codes.is_valid(county):
+        townships = Region.objects.filter(parent_id=county, level="township").order_by("code")
+    if region != county:
+        villages = Region.objects.filter(parent_id=region[:9] + "000", level="village")
+        villages = villages.order_by("code")
     return render(
         request,
         "public/notice_list.html",
@@ -76,8 +86,11 @@ def notice_list(request):
             "page": page,
             "rows": rows,
             "when": when,
-            "region": region,
+            "county": county if codes.is_valid(county) else "",
+            "township": region[:9] + "000" if region != county else "",
+            "village": region if codes.is_valid(region) and region[9:] != "000" else "",
             "counties": counties,
+            "villages": villages,
             "townships": townships,
         },
     )

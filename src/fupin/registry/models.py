@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.models import StoredFile
 from fupin.registry import choices as c
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
@@ -405,20 +406,10 @@ def _attachment_path(instance: EventAttachment, filename: str) -> str:
     return f"attachments/{instance.event.household.county_code}/{instance.event_id}/{filename}"
 
 
-class EventAttachment(models.Model):
+class EventAttachment(StoredFile):
     event = models.ForeignKey(HouseholdEvent, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=300)
-    name = models.CharField(_("文件名"), max_length=200)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("证明材料")
         verbose_name_plural = _("证明材料")
-
-    def __str__(self) -> str:
-        return self.name

@@ -255,13 +255,13 @@ def run(
 
 @app.command()
 def deadlines() -> None:
-    """Recompute the deadline flags of every open procedure step (run daily, e.g. from cron;
-    `fupin run` does it by itself)."""
+    """Recompute the deadline flags of every open procedure step and monitoring lead (run
+    daily, e.g. from cron; `fupin run` does it by itself)."""
     _django()
-    from fupin.procedures.deadlines import recompute_all
+    from fupin.monitoring.services import recompute_all as leads
+    from fupin.procedures.deadlines import recompute_all as steps
 
-    changed = recompute_all()
-    typer.echo(f"deadline flags recomputed: {changed} changed")
+    typer.echo(f"deadline flags recomputed: steps {steps()} changed, leads {leads()} changed")
 
 
 regions_app = typer.Typer(help="The region tree (行政区划).", no_args_is_help=True)

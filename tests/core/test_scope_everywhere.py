@@ -20,6 +20,7 @@ from fupin.accounts import roles
 from fupin.accounts.models import User
 from fupin.core import scope
 from fupin.core.models import AuditEntry
+from fupin.monitoring.models import Lead
 from fupin.procedures.models import Objection, Procedure
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Person
@@ -146,6 +147,18 @@ def _make_objection(code: str, marker: str):
     )
 
 
+def _make_lead(code: str, marker: str):
+    from fupin.monitoring import services
+
+    village = _village(code)
+    staff = factories.make_staff(village)
+    household = factories.make_household(region=village, head_name=marker)
+    lead, _merged = services.lead_report(
+        actor=staff["village"], channel="cadre", household=household, risk_types=["illness"]
+    )
+    return lead
+
+
 def _village(code: str) -> str:
     """The first village of the test tree inside ``code``."""
     return next(
@@ -225,6 +238,14 @@ CASES: dict[type[models.Model], Case] = {
         inside="430524100201",
         outside=("430524101201", "431123100201"),
         patch={"answer": "越界答复", "upheld": True},
+    ),
+    Lead: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_lead,
+        inside="430524100201",
+        outside=("430524101201", "431123100201"),
+        patch={"status": "closed", "outcome_reason": "越界修改", "version": 1},
     ),
     User: Case(
         viewer_role=roles.Role.COUNTY,

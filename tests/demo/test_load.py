@@ -52,6 +52,9 @@ def test_the_demo_village_has_procedures_under_way_for_its_cadre(loaded):
     waiting = worklist(actor=cadre)
     assert waiting.exists()
     assert waiting.filter(flag="overdue").exists()  # the one started three weeks ago
+    from fupin.monitoring.selectors import worklist as leads
+
+    assert leads(actor=cadre).exists()  # a cadre's report (and a hotline call at larger scales)
 
 
 def test_the_tree_has_the_published_village_counts(loaded):

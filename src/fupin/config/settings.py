@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.standards",
     "fupin.procedures",
+    "fupin.monitoring",
     "fupin.public",
 ]
 
@@ -200,6 +201,8 @@ if SECURE_COOKIES:
 FUPIN_TRUST_X_FORWARDED_FOR = env_bool("FUPIN_BEHIND_PROXY", False)
 # Objections to a notice from the public page: at most this many per sender address an hour.
 FUPIN_OBJECTIONS_PER_HOUR = env_int("FUPIN_OBJECTIONS_PER_HOUR", 5)
+# Self-applications for monitoring from the public page: at most this many per address an hour.
+FUPIN_APPLICATIONS_PER_HOUR = env_int("FUPIN_APPLICATIONS_PER_HOUR", 5)
 # The font embedded in printable notices ("path#index" for a collection); default: Debian's
 # Noto Sans CJK, found by fupin.public.pdf.
 FUPIN_PDF_FONT = os.environ.get("FUPIN_PDF_FONT", "")

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from fupin.accounts.api import UserViewSet
 from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
+from fupin.monitoring.api import LeadViewSet
 from fupin.procedures.api import ObjectionViewSet, ProcedureViewSet
 from fupin.regions.api import RegionViewSet
 from fupin.registry.api import HouseholdViewSet, PersonViewSet
@@ -29,6 +30,7 @@ router.register("exit-evaluations", ExitEvaluationViewSet, basename="exit-evalua
 router.register("indicators", IndicatorsView, basename="indicators")
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("objections", ObjectionViewSet, basename="objection")
+router.register("leads", LeadViewSet, basename="lead")
 
 api_patterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -42,6 +44,7 @@ urlpatterns = [
     path("registry/", include("fupin.registry.urls")),
     path("standards/", include("fupin.standards.urls")),
     path("procedures/", include("fupin.procedures.urls")),
+    path("monitoring/", include("fupin.monitoring.urls")),
     path("public/", include("fupin.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),

@@ -30,6 +30,7 @@ MODULES: list[Module] = [
     Module("indicators", _("区域指标"), "standards:indicators"),
     Module("worklist", _("待办"), "procedures:worklist"),
     Module("procedures", _("程序与公示"), "procedures:list"),
+    Module("leads", _("监测线索"), "monitoring:lead_list"),
     Module("jobs", _("后台任务"), "core:job_list"),
     Module("audit", _("审计日志"), "core:audit_list", roles.Capability.AUDIT_SEARCH),
     Module("users", _("账号管理"), "accounts:user_list", roles.Capability.MANAGE_USERS),

@@ -106,9 +106,10 @@ def demo_load(
                 line = f"demo households {code}: {rows} rows; {result.summary()}"
                 say(line)
                 lines.append(line)
+        from fupin.demo.leads import demo_leads
         from fupin.demo.procedures import demo_procedures
 
-        line = f"demo procedures: {demo_procedures()}"
+        line = f"demo procedures: {demo_procedures()}, leads: {demo_leads()}"
         say(line)
         lines.append(line)
     return "\n".join([f"demo: {regions} regions, {flags} flags, {accounts} accounts", *lines])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fupin.core import audit
 from fupin.procedures import access, deadlines, flows
 from fupin.procedures.models import Action, Attachment, Kind, Origin, Procedure, Step
+from fupin.procedures.signals import procedure_finished
 from fupin.registry import choices as c
 from fupin.registry.errors import StaleVersion
 from fupin.registry.models import Designation, Household
@@ -258,6 +259,8 @@ def step_act(
         procedure.finished_at = timezone.now()
     procedure.version += 1
     procedure.save()
+    if procedure.finished_at is not None:
+        procedure_finished.send(sender=Procedure, procedure=procedure, day=today)
     audit.record(
         actor=actor,
         action=f"procedure.{verb}",

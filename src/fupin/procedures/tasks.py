@@ -29,17 +29,25 @@ def seconds_to_next_run(now: datetime) -> float:
     return max((target - local).total_seconds(), 1.0)
 
 
+def daily_tasks() -> list:
+    """What runs once a day: the deadline flags of procedure steps and of monitoring leads."""
+    from fupin.monitoring.tasks import leads_daily
+
+    return [deadlines_daily, leads_daily]
+
+
 def start_daily_clock() -> threading.Thread:
-    """Queue the recomputation now and after every local midnight, for as long as the server
+    """Queue the daily tasks now and after every local midnight, for as long as the server
     runs (`fupin run`). Deployments with several servers schedule `fupin deadlines` instead."""
     stop = threading.Event()
 
     def loop() -> None:
         while not stop.is_set():
-            try:
-                deadlines_daily.enqueue()
-            except Exception:  # the server keeps serving; the next day tries again
-                logger.exception("could not queue the daily deadline recomputation")
+            for daily in daily_tasks():
+                try:
+                    daily.enqueue()
+                except Exception:  # the server keeps serving; the next day tries again
+                    logger.exception("could not queue the daily task %s", daily.name)
             stop.wait(seconds_to_next_run(timezone.now()))
 
     thread = threading.Thread(target=loop, name="fupin-daily", daemon=True)

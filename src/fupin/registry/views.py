@@ -85,7 +85,9 @@ def household_detail(request, pk: int):
 
 
 def household_procedures(user, household: Household) -> dict:
-    """The household's procedures with their timelines, and those the user may start."""
+    """The household's procedures with their timelines, those the user may start, and its
+    monitoring leads."""
+    from fupin.monitoring import selectors as monitoring_selectors
     from fupin.procedures import selectors as procedure_selectors
     from fupin.procedures.models import Kind
     from fupin.procedures.views import startable
@@ -93,6 +95,11 @@ def household_procedures(user, household: Household) -> dict:
     return {
         "procedures": procedure_selectors.for_household(actor=user, household=household),
         "startable": [(k, Kind(k).label) for k in startable(user, household)],
+        "leads": monitoring_selectors.leads(actor=user).filter(household=household),
+        # Any staff member who keeps or visits the household may report a risk.
+        "can_report": roles.may(user, roles.Capability.WRITE)
+        and user.role != roles.Role.DEPARTMENT
+        and scope.region_in_scope(user, household.region_id),
     }
 
 

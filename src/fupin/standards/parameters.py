@@ -80,6 +80,10 @@ PARAMETERS: dict[str, Parameter] = {
         _days("notice_close_days", _("公示期满后结束公示的期限"), {2014: 2}),
         _days("monitoring_decision_days", _("纳入监测：自发现线索至县级确定的期限"), {2021: 15}),
         _days("deadline_warning_days", _("临近期限提醒天数"), {2014: 2}),
+        # Monitoring leads (monitoring/): working days where the name says so.
+        _days("lead_check_working_days", _("线索：入户核实期限（工作日）"), {2021: 3}),
+        _days("lead_warning_working_days", _("线索：临近期限提醒（工作日）"), {2021: 1}),
+        _days("lead_merge_days", _("线索：同一农户多少天内的线索合并为一条"), {2021: 30}),
     ]
 }
 

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from rest_framework import mixins, serializers, viewsets
+
+from fupin.monitoring import selectors
+from fupin.monitoring.models import Lead, LeadSource
+
+
+class LeadSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LeadSource
+        fields = ["channel", "department", "received_at", "risk_types", "difficulty", "amount"]
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", read_only=True)
+    sources = LeadSourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "receipt",
+            "household",
+            "region",
+            "risk_types",
+            "status",
+            "received_on",
+            "check_due",
+            "decision_due",
+            "flag",
+            "checked_on",
+            "outcome_reason",
+            "procedure",
+            "decided_on",
+            "version",
+            "sources",
+        ]
+        read_only_fields = fields
+
+
+class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """监测线索：来源、期限和核实结果，只读，按本人管辖范围。"""
+
+    serializer_class = LeadSerializer
+
+    def get_queryset(self):
+        return selectors.leads(actor=self.request.user).prefetch_related("sources")

@@ -9,7 +9,7 @@ UV := $(VENV)/bin/uv
 FUPIN := $(VENV)/bin/fupin
 export FUPIN_HOME := $(CURDIR)
 
-.PHONY: run test setup lint format test-sqlite test-pg browser-deps spark-deps clean bench-import
+.PHONY: run test setup lint format test-sqlite test-pg browser-deps spark-deps clean bench-import bench-warnings
 
 run: setup
 	$(FUPIN) run --demo
@@ -63,3 +63,6 @@ clean:
 # Benchmarks (figures printed; never part of `make test`).
 bench-import: setup
 	bash scripts/with-postgres.sh $(PY) bench/import_bench.py $(BENCH_ARGS)
+
+bench-warnings: setup
+	bash scripts/with-postgres.sh $(PY) bench/warnings_bench.py $(BENCH_ARGS)

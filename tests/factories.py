@@ -150,6 +150,15 @@ def make_household(
         household_type=household_type,
         fields={"main_cause": "illness"},
     )
+    _add_members(actor, household, members, head_name)
+    household.refresh_from_db()
+    return household
+
+
+def _add_members(actor, household, members: int, head_name: str | None) -> None:
+    """``members`` persons through the services, the first the head."""
+    from fupin.registry import services
+
     for i in range(members):
         services.member_add(
             actor=actor,
@@ -158,8 +167,6 @@ def make_household(
             name=(head_name or f"户主{next(_seq)}") if i == 0 else f"成员{next(_seq)}",
             relation="head" if i == 0 else "son",
         )
-    household.refresh_from_db()
-    return household
 
 
 def _system_actor(region: str) -> User:
@@ -208,3 +215,121 @@ def make_procedure(*, kind: str, household=None, staff=None, target_kind: str = 
         target_kind=target_kind or default_target,
         **options,
     )
+
+
+def make_member(household, *, name: str, birth: str = "19800101", sex: str = "male") -> str:
+    """Add a person with a known ID number to ``household``; returns the ID number."""
+    from fupin.registry import services
+
+    id_number = valid_id(area=household.region_id[:6], birth=birth, sex=sex)
+    services.member_add(
+        actor=_system_actor(household.region_id),
+        household=household,
+        id_number=id_number,
+        name=name,
+        relation="son",
+    )
+    return id_number
+
+
+def warning_file(path, header: list[str], rows: list[list], encoding: str = "utf-8-sig"):
+    """A department warning file as CSV (every cell as text)."""
+    import csv
+
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def make_cadre(*, village: str = VILLAGE, role: str = roles.Role.PAIRED_CADRE, full_name=""):
+    """A paired cadre (or work-team member, village cadre) of ``village``."""
+    return make_user(role=role, region=village, full_name=full_name or f"帮扶干部{next(_seq)}")
+
+
+def make_pairing(*, household, cadre=None, actor=None, today=None, reason: str = ""):
+    """``cadre`` (a new paired cadre of the village by default) made the household's
+    responsible cadre by the county office."""
+    from fupin.assistance import services
+
+    return services.pairing_set(
+        actor=actor or _system_actor(household.region_id),
+        household=household,
+        cadre=cadre or make_cadre(village=household.region_id),
+        today=today,
+        reason=reason,
+    )
+
+
+def make_monitored(
+    *,
+    region: str = VILLAGE,
+    kind: str = "unstable",
+    since=None,
+    members: int = 2,
+    head_name: str | None = None,
+    registered_on=None,
+):
+    """A household registered as exited on ``registered_on`` and monitored as ``kind`` from
+    ``since`` (a designation, as a finished monitoring procedure leaves it)."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from fupin.registry import services
+
+    since = since or timezone.localdate() - timedelta(days=30)
+    actor = _system_actor(region)
+    household = services.household_create(
+        actor=actor,
+        region_code=region,
+        number=f"H{next(_seq):06d}",
+        household_type="exited",
+        fields={"main_cause": "illness"},
+        on=registered_on or min(since - timedelta(days=1), date(2020, 1, 1)),
+    )
+    _add_members(actor, household, members, head_name)
+    services.designation_set(
+        actor=actor,
+        household=household,
+        kind=kind,
+        on=since,
+        event_kind="monitored",
+        reason="纳入监测",
+    )
+    household.refresh_from_db()
+    return household
+
+
+def make_verdict(*, household, risk_eliminable=None, finished_at=None, year: int = 2025):
+    """A finished evaluation run with one verdict for ``household``."""
+    from django.utils import timezone
+
+    from fupin.standards.models import EvaluationRun, Verdict
+
+    run = EvaluationRun.objects.create(
+        year=year, status="done", finished_at=finished_at or timezone.now()
+    )
+    return Verdict.objects.create(
+        run=run,
+        household=household,
+        region_id=household.region_id,
+        household_number=household.number,
+        criteria={"income": "met"},
+        risk_eliminable=risk_eliminable,
+    )
+
+
+def make_lead(*, household, risk_types=("illness",), today=None, actor=None):
+    """A cadre's report of ``household`` (a new lead unless one from the last days is open)."""
+    from fupin.monitoring import services
+
+    lead, _merged = services.lead_report(
+        actor=actor or make_user(role=roles.Role.VILLAGE, region=household.region_id),
+        channel="cadre",
+        household=household,
+        risk_types=list(risk_types),
+        today=today,
+    )
+    return lead

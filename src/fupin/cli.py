@@ -353,6 +353,74 @@ def import_households(
     _finish_import(result, report)
 
 
+warnings_app = typer.Typer(help="Department warnings (部门预警).", no_args_is_help=True)
+app.add_typer(warnings_app, name="warnings")
+
+
+@warnings_app.command("import")
+def warnings_import(
+    file: Annotated[Path, typer.Argument(help=".xlsx, .xls or .csv in the department's template.")],
+    department: Annotated[
+        str,
+        typer.Option(
+            help="medical_insurance, health, education, civil_affairs, disability, housing, "
+            "emergency, human_resources or public_security."
+        ),
+    ],
+    report: Annotated[
+        Path | None, typer.Option(help="Write rejected and unmatched rows to this .xlsx/.csv.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Match only persons of this region (default: all).")
+    ] = None,
+) -> None:
+    """Match a department's list with the registry and make leads; prints
+    `read N, rejected R, unmatched U, matched M, leads L` (N = R + U + M)."""
+    _django()
+    _command_origin()
+    from fupin.core.spreadsheets import SpreadsheetError
+    from fupin.monitoring.warning_import import warnings_import as run
+
+    try:
+        result = run(department=department, path=file, region_code=region)
+    except SpreadsheetError as error:
+        typer.echo(f"无法导入：{error.message}", err=True)
+        raise typer.Exit(2) from error
+    for column in result.unknown_columns:
+        typer.echo(f"提示：未知列“{column}”，已忽略", err=True)
+    if report is not None:
+        result.write_report(report)
+        typer.echo(f"report: {report}", err=True)
+    else:
+        shown = [p for p in result.problems if p.severity in ("error", "unmatched")]
+        for problem in shown[:20]:
+            typer.echo(
+                f"第{problem.row}行 {problem.column}：{problem.message}（{problem.value}）",
+                err=True,
+            )
+        if len(shown) > 20:
+            typer.echo(f"……共 {len(shown)} 行未能匹配或被拒绝，用 --report 导出全部。", err=True)
+    typer.echo(result.summary())
+    raise typer.Exit(result.exit_code)
+
+
+@warnings_app.command("template")
+def warnings_template(
+    out: Annotated[Path, typer.Argument(help="Where to write the .xlsx template.")],
+    department: Annotated[str, typer.Option(help="The department whose file it is.")],
+) -> None:
+    """Write the blank file a department fills in, with drop-down lists and notes."""
+    _django()
+    from fupin.monitoring.template_file import write_warning_template
+    from fupin.monitoring.warning_specs import SPECS
+
+    if department not in SPECS:
+        typer.echo(f"未知的部门：{department}（应为 {', '.join(SPECS)} 之一）", err=True)
+        raise typer.Exit(2)
+    write_warning_template(department, out)
+    typer.echo(f"template: {out}")
+
+
 @import_app.command("template")
 def import_template(
     out: Annotated[Path, typer.Argument(help="Where to write the .xlsx template.")],

@@ -18,9 +18,10 @@ from django.urls import reverse
 
 from fupin.accounts import roles
 from fupin.accounts.models import User
+from fupin.assistance.models import Pairing
 from fupin.core import scope
 from fupin.core.models import AuditEntry
-from fupin.monitoring.models import Lead
+from fupin.monitoring.models import Lead, WarningRuleSet, WarningUpload
 from fupin.procedures.models import Objection, Procedure
 from fupin.regions.models import Region
 from fupin.registry.models import Household, Person
@@ -159,6 +160,27 @@ def _make_lead(code: str, marker: str):
     return lead
 
 
+def _make_warning_upload(code: str, marker: str):
+    from fupin.monitoring.models import WarningUpload
+
+    return WarningUpload.objects.create(
+        department="medical_insurance", region_id=code, filename=f"{marker}.xlsx", read=1
+    )
+
+
+def _make_warning_rules(code: str, marker: str):
+    from fupin.monitoring.models import WarningRuleSet
+
+    return WarningRuleSet.objects.create(
+        region_id=code, department="medical_insurance", basis=marker
+    )
+
+
+def _make_pairing(code: str, marker: str):
+    household = factories.make_household(region=_village(code), head_name=marker)
+    return factories.make_pairing(household=household)
+
+
 def _village(code: str) -> str:
     """The first village of the test tree inside ``code``."""
     return next(
@@ -246,6 +268,31 @@ CASES: dict[type[models.Model], Case] = {
         inside="430524100201",
         outside=("430524101201", "431123100201"),
         patch={"status": "closed", "outcome_reason": "越界修改", "version": 1},
+    ),
+    WarningUpload: Case(
+        viewer_role=roles.Role.DEPARTMENT,
+        viewer_region="430524000000",
+        viewer_department="medical_insurance",
+        make=_make_warning_upload,
+        inside="430524000000",
+        outside=("431123000000",),
+        patch={"filename": "越界修改", "read": 9},
+    ),
+    WarningRuleSet: Case(
+        viewer_role=roles.Role.COUNTY,
+        viewer_region="430524000000",
+        make=_make_warning_rules,
+        inside="430524000000",
+        outside=("431123000000",),
+        patch={"basis": "越界修改", "hospital_year_registered": "1"},
+    ),
+    Pairing: Case(
+        viewer_role=roles.Role.TOWNSHIP,
+        viewer_region=TOWNSHIP,
+        make=_make_pairing,
+        inside="430524100201",
+        outside=("430524101201", "431123100201"),
+        patch={"reason": "越界修改", "end": "2020-01-01"},
     ),
     User: Case(
         viewer_role=roles.Role.COUNTY,

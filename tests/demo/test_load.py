@@ -57,6 +57,15 @@ def test_the_demo_village_has_procedures_under_way_for_its_cadre(loaded):
     assert leads(actor=cadre).exists()  # a cadre's report (and a hotline call at larger scales)
 
 
+def test_the_demo_county_medical_office_has_sent_a_list(loaded):
+    from fupin.monitoring.models import WarningUpload
+
+    upload = WarningUpload.objects.get(department="medical_insurance")
+    assert upload.read == upload.rejected + upload.unmatched + upload.matched
+    assert upload.uploaded_by.username == "yibao"
+    assert upload.matched >= 1
+
+
 def test_the_tree_has_the_published_village_counts(loaded):
     villages = {code: Region.objects.filter(level="village", code__startswith=code).count()
                 for code in ("430524", "431123", "431382", "420625")}  # fmt: skip

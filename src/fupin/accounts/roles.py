@@ -50,6 +50,7 @@ class Capability(StrEnum):
     SET_POLICY = "set_policy"
     RUN_EVALUATION = "run_evaluation"
     RECORD_EXIT_EVALUATION = "record_exit_evaluation"
+    SET_WARNING_RULES = "set_warning_rules"
 
 
 # The level a role's region scope sits at; None: any level (set per user).
@@ -94,6 +95,9 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.RECORD_EXIT_EVALUATION: frozenset(
         {Role.CITY, Role.PROVINCE, Role.SYSADMIN, Role.INSPECTOR}
     ),
+    # Department warning thresholds are county practice (DOMAIN.md): the county office sets
+    # its own.
+    Capability.SET_WARNING_RULES: frozenset({Role.COUNTY, Role.SYSADMIN}),
 }
 
 # Roles whose accounts can approve and change a whole county's data: a stolen password

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fupin.standards",
     "fupin.procedures",
     "fupin.monitoring",
+    "fupin.assistance",
     "fupin.public",
 ]
 

@@ -3,8 +3,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from fupin.accounts.api import UserViewSet
+from fupin.assistance.api import PairingViewSet
 from fupin.core.api import AuditEntryViewSet, JobViewSet, MeView
-from fupin.monitoring.api import LeadViewSet
+from fupin.monitoring.api import LeadViewSet, WarningRuleSetViewSet, WarningUploadViewSet
 from fupin.procedures.api import ObjectionViewSet, ProcedureViewSet
 from fupin.regions.api import RegionViewSet
 from fupin.registry.api import HouseholdViewSet, PersonViewSet
@@ -31,6 +32,9 @@ router.register("indicators", IndicatorsView, basename="indicators")
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("objections", ObjectionViewSet, basename="objection")
 router.register("leads", LeadViewSet, basename="lead")
+router.register("pairings", PairingViewSet, basename="pairing")
+router.register("warning-uploads", WarningUploadViewSet, basename="warning-upload")
+router.register("warning-rules", WarningRuleSetViewSet, basename="warning-rules")
 
 api_patterns = [
     path("me/", MeView.as_view(), name="me"),
@@ -45,6 +49,7 @@ urlpatterns = [
     path("standards/", include("fupin.standards.urls")),
     path("procedures/", include("fupin.procedures.urls")),
     path("monitoring/", include("fupin.monitoring.urls")),
+    path("assistance/", include("fupin.assistance.urls")),
     path("public/", include("fupin.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),

@@ -58,8 +58,7 @@ class ImportResult:
 HEADER = ["行号", "列", "内容", "问题", "类别"]
 
 
-def _severity_label(severity: str) -> str:
-    return "拒绝" if severity == "error" else "提示"
+SEVERITY_LABELS = {"error": "拒绝", "warning": "提示"}
 
 
 def _safe(value: str) -> str:
@@ -68,10 +67,25 @@ def _safe(value: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_report(result: ImportResult, path: str | Path) -> Path:
+def write_report(
+    result,
+    path: str | Path,
+    *,
+    counts: list[tuple[str, int]] | None = None,
+    labels: dict[str, str] | None = None,
+) -> Path:
+    """Write ``result``'s problems (and unknown columns) with the counts on top; another
+    kind of import passes its own ``counts`` and labels for its own severities."""
     path = Path(path)
+    counts = counts or [
+        ("读取", result.read),
+        ("写入", result.written),
+        ("未变化", result.unchanged),
+        ("拒绝", result.rejected),
+    ]
+    labels = {**SEVERITY_LABELS, **(labels or {})}
     rows = [
-        [p.row, p.column, _safe(p.value), p.message, _severity_label(p.severity)]
+        [p.row, p.column, _safe(p.value), p.message, labels.get(p.severity, p.severity)]
         for p in sorted(result.problems, key=lambda p: (p.row, p.severity, p.column))
     ]
     rows += [[1, column, "", "未知列，已忽略", "提示"] for column in result.unknown_columns]
@@ -86,8 +100,8 @@ def write_report(result: ImportResult, path: str | Path) -> Path:
     )
     sheet = workbook.add_worksheet("导入报告")
     bold = workbook.add_format({"bold": True})
-    sheet.write_row(0, 0, ["读取", "写入", "未变化", "拒绝"], bold)
-    sheet.write_row(1, 0, [result.read, result.written, result.unchanged, result.rejected])
+    sheet.write_row(0, 0, [label for label, _count in counts], bold)
+    sheet.write_row(1, 0, [count for _label, count in counts])
     sheet.write_row(3, 0, HEADER, bold)
     for index, row in enumerate(rows, start=4):
         sheet.write_row(index, 0, row)

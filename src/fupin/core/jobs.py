@@ -3,6 +3,10 @@ in the worker process (`fupin worker`) and reports progress on the row."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -56,3 +60,15 @@ def job_fail(job_id, *, message: str) -> None:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.FAILED, finished_at=timezone.now(), message=message
     )
+
+
+def save_upload(upload) -> Path:
+    """Keep an uploaded file under var/uploads for the worker, under a fresh name (the
+    user's name is kept in the job's params for messages)."""
+    folder = Path(settings.FUPIN_VAR_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path

@@ -106,10 +106,20 @@ def demo_load(
                 line = f"demo households {code}: {rows} rows; {result.summary()}"
                 say(line)
                 lines.append(line)
-        from fupin.demo.leads import demo_leads
+        from fupin.demo.pairings import demo_pairings
+
+        line = f"demo pairings: {demo_pairings()}"
+        say(line)
+        lines.append(line)
+        from django.conf import settings
+
+        from fupin.demo.leads import demo_leads, demo_warnings
         from fupin.demo.procedures import demo_procedures
 
-        line = f"demo procedures: {demo_procedures()}, leads: {demo_leads()}"
+        line = (
+            f"demo procedures: {demo_procedures()}, leads: {demo_leads()}, "
+            f"department warning leads: {demo_warnings(settings.FUPIN_VAR_DIR / 'tmp')}"
+        )
         say(line)
         lines.append(line)
     return "\n".join([f"demo: {regions} regions, {flags} flags, {accounts} accounts", *lines])

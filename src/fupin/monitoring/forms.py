@@ -100,3 +100,61 @@ class CheckForm(forms.Form):
 
 class StatusForm(forms.Form):
     receipt = forms.CharField(label=_("受理编号"), max_length=20)
+
+
+class WarningUploadForm(forms.Form):
+    """A department file; county staff pick the department, department users send their own."""
+
+    department = forms.ChoiceField(label=_("部门"), choices=())
+    file = forms.FileField(label=_("文件"), help_text=_("部门预警文件：.xlsx、.xls 或 .csv"))
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = list(departments)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".csv")):
+            raise forms.ValidationError(_("只能导入 .xlsx、.xls 或 .csv 文件。"))
+        if upload.size == 0:
+            raise forms.ValidationError(_("文件是空的。"))
+        return upload
+
+
+class WarningRulesForm(forms.Form):
+    """A county's thresholds for one department: one field per setting."""
+
+    basis = forms.CharField(label=_("依据（文件名称和文号）"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, spec, current: dict, **kwargs):
+        from fupin.monitoring.warning_specs import list_options
+
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        for setting in spec.settings:
+            value = current.get(setting.key)
+            if setting.kind == "list":
+                self.fields[setting.key] = forms.MultipleChoiceField(
+                    label=setting.label,
+                    choices=[(o, o) for o in list_options(spec, setting.key)],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    initial=value,
+                )
+            elif setting.kind == "amount":
+                self.fields[setting.key] = forms.DecimalField(
+                    label=setting.label,
+                    min_value=0,
+                    max_digits=12,
+                    decimal_places=2,
+                    initial=value,
+                )
+            else:
+                self.fields[setting.key] = forms.IntegerField(
+                    label=setting.label, min_value=0, max_value=36500, initial=value
+                )
+        self.order_fields([s.key for s in spec.settings] + ["basis"])
+
+    def values(self) -> dict:
+        return {s.key: self.cleaned_data[s.key] for s in self.spec.settings}

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.roles import Department
 from fupin.procedures.models import Flag
 
 
@@ -127,3 +128,119 @@ class LeadSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d}"
+
+
+class WarningRuleSet(models.Model):
+    """A county's own thresholds for one department's warnings, over the defaults of
+    warning_rules.toml (only the keys it sets)."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.CharField(_("部门"), max_length=30, choices=Department.choices)
+    values = models.JSONField(_("预警规则"), default=dict)
+    # The county document that set these figures, as people cite it.
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("部门预警规则")
+        verbose_name_plural = _("部门预警规则")
+        ordering = ["region_id", "department"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "department"], name="warning_rules_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.department}"
+
+
+class WarningUpload(models.Model):
+    """One department file: who sent it, for which area, and what became of its rows."""
+
+    department = models.CharField(_("部门"), max_length=30, choices=Department.choices)
+    # The area the file was matched in: the uploader's own region (none from the command
+    # line without --region: the whole database).
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filename = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("导入时间"), default=timezone.now)
+    read = models.PositiveIntegerField(_("读取"), default=0)
+    rejected = models.PositiveIntegerField(_("拒绝"), default=0)
+    unmatched = models.PositiveIntegerField(_("未匹配"), default=0)
+    matched = models.PositiveIntegerField(_("匹配"), default=0)
+    leads = models.PositiveIntegerField(_("线索"), default=0)
+    report_file = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("部门预警导入")
+        verbose_name_plural = _("部门预警导入")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class WarningRecord(models.Model):
+    """A matched row of a department file, kept so that amounts add up over several files
+    (a year of hospital bills) and a warning is given once. Only what the rules need is
+    kept: no diagnosis, no free text."""
+
+    upload = models.ForeignKey(WarningUpload, on_delete=models.CASCADE, related_name="records")
+    department = models.CharField(max_length=30)
+    row = models.PositiveIntegerField()
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="warning_records"
+    )
+    rule_key = models.CharField(max_length=80, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    on = models.DateField(null=True, blank=True)
+    # HMAC of the department, the ID number and every cell: the same row imported again is
+    # recognised and neither counted twice nor warned twice.
+    row_hash = models.CharField(max_length=64)
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="warning_records"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "row_hash"], name="warning_row_once")
+        ]
+        indexes = [
+            models.Index(fields=["person", "department", "rule_key"], name="warning_person_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.row}"
+
+
+class DepartmentNotice(models.Model):
+    """A department's lead has ended: the department's users see how (status, date)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="department_notices")
+    department = models.CharField(max_length=30)
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=200)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "department"], name="department_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.outcome

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from fupin.accounts import roles
 from fupin.core import audit, crypto, idnumbers, scope, workdays
-from fupin.monitoring.models import Channel, Lead, LeadSource, RiskType
+from fupin.monitoring.models import Channel, DepartmentNotice, Lead, LeadSource, RiskType
 from fupin.procedures import access
 from fupin.procedures import services as procedures
 from fupin.procedures.deadlines import days
-from fupin.procedures.models import Flag, Kind, Origin
+from fupin.procedures.models import Flag, Kind, Origin, Procedure
 from fupin.regions import codes
 from fupin.regions.models import Region
 from fupin.registry import choices as c
@@ -276,6 +276,8 @@ def lead_check(
     lead.outcome_reason = reason
     lead.version += 1
     lead.save()
+    if lead.decided_on is not None:
+        notify_departments(lead)
     refresh_flags([lead], today)
     audit.record(
         actor=actor,
@@ -285,6 +287,35 @@ def lead_check(
         after={"outcome": outcome, "reason": reason, "procedure": lead.procedure_id},
     )
     return lead
+
+
+def outcome_text(lead: Lead) -> str:
+    """How a lead ended, in the words a department reads (no household details)."""
+    if lead.status == Lead.Status.PROCEDURE and lead.procedure is not None:
+        if lead.procedure.status == Procedure.Status.DONE:
+            text = _("经程序认定，已纳入监测")
+        else:
+            text = _("经评议，未纳入监测")
+    elif lead.status == Lead.Status.MONITORED:
+        text = _("该户已是监测对象，线索并入现有监测")
+    else:
+        text = _("入户核实后不纳入监测")
+    return f"{text}（{lead.decided_on:%Y-%m-%d}）" if lead.decided_on else text
+
+
+def notify_departments(lead: Lead) -> int:
+    """Tell each department that sent a warning on ``lead`` how it ended (once)."""
+    departments = set(
+        lead.sources.filter(channel=Channel.DEPARTMENT)
+        .exclude(department="")
+        .values_list("department", flat=True)
+    )
+    outcome = outcome_text(lead)
+    for department in departments:
+        DepartmentNotice.objects.get_or_create(
+            lead=lead, department=department, defaults={"outcome": outcome}
+        )
+    return len(departments)
 
 
 def may_check(actor, lead: Lead) -> bool:
@@ -334,5 +365,57 @@ def recompute_all(today: date | None = None) -> int:
         for lead in ended:
             lead.decided_on = timezone.localtime(lead.procedure.finished_at).date()
             lead.save(update_fields=["decided_on"])
+            notify_departments(lead)
         waiting = Lead.objects.filter(status__in=[Lead.Status.OPEN, Lead.Status.PROCEDURE])
         return refresh_flags(waiting.iterator(chunk_size=2000), today)
+
+
+@transaction.atomic
+def warning_rules_set(
+    *, actor, county: str, department: str, values: dict, basis: str = "", version=None
+):
+    """A county's own thresholds for a department's warnings (checked, audited)."""
+    from fupin.monitoring import warning_specs as specs
+    from fupin.monitoring.models import WarningRuleSet
+    from fupin.registry.errors import StaleVersion
+
+    if not roles.may(actor, roles.Capability.SET_WARNING_RULES):
+        raise PermissionDenied(_("只有县级乡村振兴部门可以设置部门预警规则。"))
+    if codes.level_of(county) != "county":
+        raise ValidationError({"county": _("预警规则按县设置。")})
+    scope.require_write(actor, county)
+    try:
+        cleaned = specs.clean_settings(department, values)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    rules = (
+        WarningRuleSet.objects.select_for_update()
+        .filter(region_id=county, department=department)
+        .first()
+    )
+    before = dict(rules.values) if rules else dict(specs.defaults()[department])
+    if rules is None:
+        rules = WarningRuleSet(region_id=county, department=department)
+    elif version is not None and version != rules.version:
+        raise StaleVersion(rules)
+    else:
+        rules.version += 1
+    rules.values, rules.basis = cleaned, basis.strip()[:200]
+    rules.updated_by, rules.updated_at = actor, timezone.now()
+    rules.save()
+    audit.record(
+        actor=actor,
+        action="warnings.rules",
+        target=rules,
+        region_code=county,
+        before=before,
+        after={"values": cleaned, "basis": rules.basis},
+    )
+    return rules
+
+
+@transaction.atomic
+def notices_read(*, actor, notices) -> int:
+    """A department user has seen these outcomes."""
+    ids = [n.pk for n in notices if n.read_at is None]
+    return DepartmentNotice.objects.filter(pk__in=ids).update(read_at=timezone.now())

@@ -80,8 +80,16 @@ def household_detail(request, pk: int):
             "designation_form": DesignationForm(),
             "remove_form": MemberRemoveForm(),
             **household_procedures(request.user, household),
+            **household_pairing(request.user, household),
         },
     )
+
+
+def household_pairing(user, household: Household) -> dict:
+    """The household's responsible cadre and its changes (the assistance app's panel)."""
+    from fupin.assistance.views import household_pairing as pairing_panel
+
+    return pairing_panel(user, household)
 
 
 def household_procedures(user, household: Household) -> dict:

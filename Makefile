@@ -9,7 +9,7 @@ UV := $(VENV)/bin/uv
 FUPIN := $(VENV)/bin/fupin
 export FUPIN_HOME := $(CURDIR)
 
-.PHONY: run test setup lint format test-sqlite test-pg browser-deps spark-deps clean bench-import bench-warnings
+.PHONY: run test setup lint format test-sqlite test-pg browser-deps spark-deps clean bench-import bench-warnings bench-dashboard
 
 run: setup
 	$(FUPIN) run --demo
@@ -66,3 +66,7 @@ bench-import: setup
 
 bench-warnings: setup
 	bash scripts/with-postgres.sh $(PY) bench/warnings_bench.py $(BENCH_ARGS)
+
+bench-dashboard: setup
+	$(PY) bench/dashboard_bench.py $(BENCH_ARGS)
+	bash scripts/with-postgres.sh $(PY) bench/dashboard_bench.py $(BENCH_ARGS)

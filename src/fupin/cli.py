@@ -350,6 +350,10 @@ def import_households(
     except FileNotFoundError as error:
         typer.echo(f"无法导入：找不到文件 {file}", err=True)
         raise typer.Exit(2) from error
+    if result.written and not dry_run:
+        from fupin.reports.tasks import rebuild_soon
+
+        rebuild_soon("import")  # the worker (or `fupin analytics rebuild`) brings it in
     _finish_import(result, report)
 
 
@@ -585,6 +589,28 @@ def indicators(
             typer.echo(f"{key}: {value['value']}% (threshold {value['threshold']}%) {verdict}")
         else:
             typer.echo(f"{key}: {value}")
+
+
+analytics_app = typer.Typer(help="The analytics tables behind statistics.", no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
+
+
+@analytics_app.command("rebuild")
+def analytics_rebuild() -> None:
+    """Rebuild the analytics tables from the registry and swap them in."""
+    _django()
+    _command_origin()
+    from fupin.reports.analytics import rebuild
+
+    def progress(done: int, total: int, message: str) -> None:
+        typer.echo(f"  {done}/{total} {message}", err=True)
+
+    build = rebuild(trigger="command", progress=progress)
+    typer.echo(
+        f"analytics build {build.pk}: years {build.first_year}-{build.last_year}, "
+        f"{build.household_rows} household-years, {build.measure_rows} measures, "
+        f"{build.seconds:.1f} s"
+    )
 
 
 def main() -> None:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fupin.standards",
     "fupin.procedures",
     "fupin.monitoring",
+    "fupin.reports",
     "fupin.assistance",
     "fupin.public",
 ]
@@ -204,6 +205,8 @@ FUPIN_TRUST_X_FORWARDED_FOR = env_bool("FUPIN_BEHIND_PROXY", False)
 FUPIN_OBJECTIONS_PER_HOUR = env_int("FUPIN_OBJECTIONS_PER_HOUR", 5)
 # Self-applications for monitoring from the public page: at most this many per address an hour.
 FUPIN_APPLICATIONS_PER_HOUR = env_int("FUPIN_APPLICATIONS_PER_HOUR", 5)
+# The first year the analytics tables hold (registration began in 2014).
+FUPIN_ANALYTICS_FIRST_YEAR = env_int("FUPIN_ANALYTICS_FIRST_YEAR", 2014)
 # The font embedded in printable notices ("path#index" for a collection); default: Debian's
 # Noto Sans CJK, found by fupin.public.pdf.
 FUPIN_PDF_FONT = os.environ.get("FUPIN_PDF_FONT", "")

@@ -50,6 +50,7 @@ urlpatterns = [
     path("procedures/", include("fupin.procedures.urls")),
     path("monitoring/", include("fupin.monitoring.urls")),
     path("assistance/", include("fupin.assistance.urls")),
+    path("statistics/", include("fupin.reports.urls")),
     path("public/", include("fupin.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),

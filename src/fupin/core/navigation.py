@@ -34,6 +34,8 @@ MODULES: list[Module] = [
     Module("register", _("监测对象"), "monitoring:register"),
     Module("timeliness", _("线索时效"), "monitoring:timeliness"),
     Module("warnings", _("部门预警"), "monitoring:warning_list"),
+    Module("statistics", _("统计"), "reports:dashboard"),
+    Module("tables", _("统计报表"), "reports:tables"),
     Module("jobs", _("后台任务"), "core:job_list"),
     Module("audit", _("审计日志"), "core:audit_list", roles.Capability.AUDIT_SEARCH),
     Module("users", _("账号管理"), "accounts:user_list", roles.Capability.MANAGE_USERS),

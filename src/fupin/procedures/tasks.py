@@ -30,10 +30,12 @@ def seconds_to_next_run(now: datetime) -> float:
 
 
 def daily_tasks() -> list:
-    """What runs once a day: the deadline flags of procedure steps and of monitoring leads."""
+    """What runs once a day: the deadline flags of procedure steps and of monitoring leads,
+    then the analytics tables (after the flags, so that overdue counts are today's)."""
     from fupin.monitoring.tasks import leads_daily
+    from fupin.reports.tasks import analytics_rebuild
 
-    return [deadlines_daily, leads_daily]
+    return [deadlines_daily, leads_daily, analytics_rebuild]
 
 
 def start_daily_clock() -> threading.Thread:

@@ -70,3 +70,7 @@ def household_import(job_id: str) -> None:
         write_report(result, settings.FUPIN_EXPORT_DIR / report_name)
     prefix = _("（试导入，未写入）") if params.get("dry_run") else ""
     jobs.job_finish(job_id, result_file=report_name, message=prefix + summary_text(result))
+    if result.written and not params.get("dry_run"):
+        from fupin.reports.tasks import rebuild_soon
+
+        rebuild_soon("import")

@@ -93,6 +93,18 @@ GROUP BY s.village"""
 
 
 def _village_counts(region_code: str, year: int) -> dict[str, list[int]]:
+    """From the analytics tables when they have been built (the dashboards' numbers, without
+    scanning the registry), else from the registry itself."""
+    from fupin.reports import analytics
+    from fupin.reports.selectors import village_counts
+
+    build = analytics.current()
+    if build is not None and build.first_year <= year <= build.last_year:
+        return village_counts(build, region_code, year)
+    return _live_village_counts(region_code, year)
+
+
+def _live_village_counts(region_code: str, year: int) -> dict[str, list[int]]:
     end, start = date(year, 12, 31), date(year, 1, 1)
     marks = ", ".join(["%s"] * len(_POOR))
     sql = _SQL.format(poor=marks, monitored=", ".join(["%s"] * len(_MONITORED)))
@@ -102,7 +114,16 @@ def _village_counts(region_code: str, year: int) -> dict[str, list[int]]:
     params += [*_POOR, *_POOR, *_MONITORED, *_MONITORED]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {row[0]: [int(v or 0) for v in row[1:]] for row in cursor.fetchall()}
+        counts = {row[0]: [int(v or 0) for v in row[1:]] for row in cursor.fetchall()}
+    # Exits by the analytics' definition (members recorded after the exit year count as of
+    # the day they were recorded), so that both sources give the same numbers.
+    from fupin.reports.analytics import exit_counts
+
+    exits = exit_counts(region_code, year)
+    for village in set(counts) | set(exits):
+        row = counts.setdefault(village, [0] * 8)
+        row[4], row[5] = exits.get(village, (0, 0))
+    return counts
 
 
 _FIELDS = [

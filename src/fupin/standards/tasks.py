@@ -42,3 +42,6 @@ def evaluation_run(job_id: str) -> None:
         jobs.job_fail(job_id, message=_("核验失败：%(e)s") % {"e": error})
         raise
     jobs.job_finish(job_id, message=summary_text(output.summary(verdicts)))
+    from fupin.reports.tasks import rebuild_soon
+
+    rebuild_soon("evaluation")

@@ -15,6 +15,13 @@
       yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", name: data.title, data: data.values, itemStyle: { color: "#b91c1c" } }]
     });
+    // Drill-down: a bar of a child area opens that area's dashboard.
+    if (data.links && data.links.length) {
+      chart.on("click", function (params) {
+        var target = data.links[params.dataIndex];
+        if (target) { window.location.href = target; }
+      });
+    }
     el.setAttribute("data-chart-ready", "true");
     window.addEventListener("resize", function () { chart.resize(); });
   }

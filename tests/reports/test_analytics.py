@@ -20,6 +20,7 @@ from fupin.standards.indicators import _live_village_counts, area_indicators
 pytestmark = pytest.mark.django_db
 
 LONGHUI, GUCHENG = "430524000000", "420625000000"
+SHUANGPAI, LIANYUAN = "431123000000", "431382000000"
 SCALES = (0.01, 0.02)
 
 
@@ -46,6 +47,19 @@ def _figures(scale: float) -> dict:
     exit_persons = selectors.series(
         actor=None, code=LONGHUI, measure="exited_persons", years=range(2014, 2020)
     )
+
+    def exits_of(code, measure, years):
+        return sum(
+            n for _y, n in selectors.series(actor=None, code=code, measure=measure, years=years)
+        )
+
+    others = {
+        "shuangpai_2014_2016": (
+            exits_of(SHUANGPAI, "exited_households", range(2014, 2017)),
+            exits_of(SHUANGPAI, "exited_persons", range(2014, 2017)),
+        ),
+        "lianyuan_persons": exits_of(LIANYUAN, "exited_persons", range(2014, 2020)),
+    }
     live = {code: _live_village_counts(code, 2019) for code in (LONGHUI, GUCHENG)}
     analytic = {code: selectors.village_counts(build, code, 2019) for code in (LONGHUI, GUCHENG)}
     return {
@@ -54,6 +68,7 @@ def _figures(scale: float) -> dict:
         "gucheng": gucheng,
         "exits": sum(n for _y, n in exits),
         "exit_persons": sum(n for _y, n in exit_persons),
+        "others": others,
         "live": live,
         "analytic": analytic,
         "indicators": area_indicators(LONGHUI, 2019)[0],
@@ -96,6 +111,17 @@ def test_gucheng_2019_exits_and_monitored_households_are_the_published_ones(runs
     gucheng = runs[scale]["gucheng"]
     assert near(gucheng.total("exited_households"), 210, scale)
     assert near(gucheng.total("exited_persons"), 470, scale)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_gucheng_monitored_and_the_other_counties_exits_are_the_published_ones(runs, scale):
+    gucheng = runs[scale]["gucheng"]
+    assert near(gucheng.monitored_households, 275, scale, slack=3)
+    assert near(gucheng.monitored_persons, 736, scale, slack=3)
+    households, persons = runs[scale]["others"]["shuangpai_2014_2016"]
+    assert near(households, 3_490, scale, slack=3)
+    assert near(persons, 14_225, scale, slack=3)
+    assert near(runs[scale]["others"]["lianyuan_persons"], 143_674, scale, slack=6)
 
 
 @pytest.mark.parametrize("scale", SCALES)

@@ -4,6 +4,8 @@ Excel, the standard tables, the rebuild action, and scope."""
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -55,14 +57,67 @@ def test_drilling_down_from_county_to_village(client, build):
     assert "红星村" in village and "panel-county_exit" not in village
 
 
+def test_each_bar_of_the_child_area_chart_links_to_that_areas_dashboard(client, build):
+    county = factories.make_user(role="county", region=COUNTY)
+    text = page(client, county).content.decode()
+    found = re.search(r'<script id="chart-areas-0" type="application/json">(.*?)</script>', text)
+    chart = json.loads(found.group(1))
+    assert chart["categories"] == ["桃洪镇", "小沙江镇"]
+    assert chart["values"] == [3, 0]
+    assert chart["links"][0] == f"/statistics/?area={TOWNSHIP}&year={build.last_year}"
+
+
+def test_a_village_user_sees_its_own_village_without_areas_below(client, build):
+    village = factories.make_user(role="village", region=VILLAGE)
+    response = page(client, village)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "红星村" in text and "panel-county_exit" not in text
+    assert '<td class="num">30.00</td>' in text  # the village holds all 10 persons
+    assert "?area=430524100202" not in text  # no links to neighbouring villages
+    assert page(client, village, area=TOWNSHIP).status_code == 403
+    assert page(client, village, area="430524100202").status_code == 403
+
+
+def test_an_unknown_area_or_panel_is_not_found(client, build):
+    county = factories.make_user(role="county", region=COUNTY)
+    assert page(client, county, area="439999000000").status_code == 404
+    assert page(client, county, download="nothing").status_code == 404
+
+
+def test_the_county_exit_panel_lists_the_four_indicators_once_evaluated(client, build):
+    from fupin.standards.models import CountyExitEvaluation
+
+    CountyExitEvaluation.objects.create(
+        region_id=COUNTY,
+        year=build.last_year,
+        sampled_exited_persons=100,
+        wrong_exit_persons=1,
+        sampled_other_persons=100,
+        missed_persons=1,
+        surveyed_households=100,
+        approving_households=95,
+    )
+    county = factories.make_user(role="county", region=COUNTY)
+    text = page(client, county).content.decode()
+    panel = text.split('data-testid="panel-county_exit"')[1].split("</section>")[0]
+    for name in ("综合贫困发生率", "错退率", "漏评率", "群众认可度"):
+        assert name in panel
+    assert "95.00" in panel and "尚未录入" not in panel
+
+
 def test_a_panel_downloads_as_excel_with_its_heading(client, build):
     county = factories.make_user(role="county", region=COUNTY, full_name="统计员")
     response = page(client, county, download="areas")
     assert response.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     rows = rows.to_python()
-    assert rows[0][0] == "下级区域" and "统计员" in rows[4][0]
+    assert rows[0][0] == "下级区域"
+    assert rows[1][0] == f"区域：隆回县（{COUNTY}）"
+    assert rows[2][0] == f"年度：{build.last_year}"
+    assert rows[3][0].startswith("数据时间：") and "统计员" in rows[4][0]
     assert rows[6][:3] == ["区域", "人数", "贫困人数"]
+    assert rows[7][:3] == ["桃洪镇", 10.0, 3.0]
 
 
 def test_a_township_user_sees_its_township_and_not_the_county(client, build):

@@ -212,12 +212,15 @@ def _year(build: int, year: int) -> None:
             params = [build, year, measure, build, year]
             if "{poor}" in condition:
                 params += list(POOR)
+            # PostgreSQL refuses a constant in GROUP BY: measures without a category are
+            # grouped by the village alone.
+            group = "village" if category == "''" else f"village, {category}"
             # The expressions come from _FROM_HOUSEHOLDS (constants); values are parameters.
             cursor.execute(
                 "INSERT INTO reports_areameasure (build, year, village, measure, category, value)"  # noqa: S608
                 f" SELECT %s, %s, village, %s, {category}, {value}"
                 f" FROM reports_householdyear WHERE build = %s AND year = %s {where}"
-                f" GROUP BY village, {category}",
+                f" GROUP BY {group}",
                 params,
             )
         exits: Counter = Counter()

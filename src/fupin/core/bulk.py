@@ -225,3 +225,14 @@ def update(model: type[models.Model], columns: list[str], rows: list[Sequence]) 
     with connection.cursor() as cursor:
         cursor.cursor.executemany(sql, list(prepared()))
     return len(rows)
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics after many rows changed: without them PostgreSQL may plan
+    a million-row join as if the tables were empty. Sampling, so cheap next to the load."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")

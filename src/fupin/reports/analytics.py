@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fupin.core import audit
+from fupin.core import audit, bulk
 from fupin.registry import choices as c
 from fupin.reports.models import AreaMeasure, Build, HouseholdYear
 
@@ -144,6 +144,7 @@ def rebuild(
         )
     start = time.perf_counter()
     steps = last - first + 2
+    _analyze()
     try:
         for index, year in enumerate(range(first, last + 1)):
             progress(index, steps, str(year))
@@ -183,6 +184,13 @@ def rebuild(
     older.delete()
     progress(steps, steps, "done")
     return build
+
+
+def _analyze() -> None:
+    # After a large import the planner may still believe the tables nearly empty.
+    bulk.analyze(
+        "registry_membership", "registry_person", "registry_household", "registry_designation"
+    )
 
 
 def current() -> Build | None:

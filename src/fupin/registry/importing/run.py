@@ -10,12 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.accounts import roles
-from fupin.core import audit
+from fupin.core import audit, bulk
 from fupin.core.import_report import ImportResult, Problem
 from fupin.core.spreadsheets import SpreadsheetError, read_sheet
 from fupin.registry.importing import checks, staging, writing
 from fupin.registry.importing.staging import ImportFileError
 from fupin.registry.template import BY_HEADER
+
+# Rows written after which the tables' planner statistics are refreshed.
+ANALYZE_AFTER = 10_000
 
 
 def import_households(
@@ -79,6 +82,10 @@ def import_households(
                 "households": len(touched),
                 "as_of": as_of.isoformat(),
             },
+        )
+    if result.written >= ANALYZE_AFTER:
+        bulk.analyze(
+            "registry_household", "registry_person", "registry_membership", "registry_designation"
         )
     report("written", staged.rows, staged.rows)
     return result

@@ -9,6 +9,9 @@
     var data = JSON.parse(source.textContent);
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
+      // No animation: old office PCs draw faster, and a bar is where it will stay at once
+      // (a click right after drawing lands on it).
+      animation: false,
       tooltip: { trigger: "axis" },
       grid: { left: 40, right: 16, top: 16, bottom: 80, containLabel: true },
       xAxis: { type: "category", data: data.categories, axisLabel: { rotate: 45, interval: 0 } },

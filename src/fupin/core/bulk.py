@@ -234,5 +234,7 @@ def analyze(*tables: str) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {', '.join(tables)}")
         else:
+            # SQLite's ANALYZE reads whole tables unless told to sample.
+            cursor.execute("PRAGMA analysis_limit = 1000")
             for table in tables:
                 cursor.execute(f"ANALYZE {table}")

@@ -104,7 +104,7 @@ def exit_counts(region_code: str, year: int) -> dict[str, tuple[int, int]]:
 # The poor and monitored members' school, health and labour (their current attributes, in
 # the households as they stood at the year end).
 _MEMBERS = """
-INSERT INTO reports_areameasure (build, year, village, measure, category, value)
+INSERT INTO reports_areameasure (build, year, area, measure, category, value)
 SELECT %s, %s, hy.village, %s, COALESCE(p.{column}, ''), COUNT(*)
 FROM reports_householdyear hy
 JOIN registry_membership m ON m.household_id = hy.household_id
@@ -154,6 +154,7 @@ def rebuild(
         with transaction.atomic():
             _leads(build.pk, first, last, today)
             _current(build.pk, last)
+            _roll_up(build.pk)
     except Exception as error:
         Build.objects.filter(pk=build.pk).update(status=Build.Status.FAILED, message=str(error))
         _drop(build.pk)
@@ -225,7 +226,7 @@ def _year(build: int, year: int) -> None:
             group = "village" if category == "''" else f"village, {category}"
             # The expressions come from _FROM_HOUSEHOLDS (constants); values are parameters.
             cursor.execute(
-                "INSERT INTO reports_areameasure (build, year, village, measure, category, value)"  # noqa: S608
+                "INSERT INTO reports_areameasure (build, year, area, measure, category, value)"  # noqa: S608
                 f" SELECT %s, %s, village, %s, {category}, {value}"
                 f" FROM reports_householdyear WHERE build = %s AND year = %s {where}"
                 f" GROUP BY {group}",
@@ -245,19 +246,39 @@ def _year(build: int, year: int) -> None:
         # Risk eliminations recorded in the year; poverty villages still flagged after the
         # year end (a village that exits in the year has its flag end on 31 December).
         cursor.execute(
-            "INSERT INTO reports_areameasure (build, year, village, measure, category, value)"
+            "INSERT INTO reports_areameasure (build, year, area, measure, category, value)"
             " SELECT %s, %s, h.region_id, 'risk_eliminated', '', COUNT(*)"
             " FROM registry_householdevent ev JOIN registry_household h ON h.id = ev.household_id"
             " WHERE ev.kind = %s AND ev.date >= %s AND ev.date <= %s GROUP BY h.region_id",
             [build, year, c.EventKind.RISK_ELIMINATED.value, start, end],
         )
         cursor.execute(
-            "INSERT INTO reports_areameasure (build, year, village, measure, category, value)"
+            "INSERT INTO reports_areameasure (build, year, area, measure, category, value)"
             " SELECT %s, %s, region_id, 'poverty_villages', '', COUNT(*)"
             " FROM regions_regionflag WHERE kind = 'poverty_village'"
             ' AND start <= %s AND ("end" IS NULL OR "end" > %s) GROUP BY region_id',
             [build, year, end, end],
         )
+
+
+# Each level's code from a village's: its first digits, then zeros (constants, so that the
+# GROUP BY expression is the SELECT's own on every database).
+_LEVELS = (("township", 9), ("county", 6), ("city", 4), ("province", 2))
+
+
+def _roll_up(build: int) -> None:
+    """Sum the villages' rows up to every area above them."""
+    with connection.cursor() as cursor:
+        for level, width in _LEVELS:
+            area = f"substr(area, 1, {width}) || '{'0' * (12 - width)}'"
+            cursor.execute(
+                "INSERT INTO reports_areameasure"  # noqa: S608 (constants only)
+                " (build, year, level, area, measure, category, value)"
+                f" SELECT build, year, %s, {area}, measure, category, SUM(value)"
+                " FROM reports_areameasure WHERE build = %s AND level = 'village'"
+                f" GROUP BY build, year, {area}, measure, category",
+                [level, build],
+            )
 
 
 def _leads(build: int, first: int, last: int, today: date) -> None:
@@ -330,7 +351,7 @@ def _insert(build: int, counts: Counter) -> None:
     AreaMeasure.objects.bulk_create(
         [
             AreaMeasure(
-                build=build, year=year, village=village, measure=measure, category=cat, value=v
+                build=build, year=year, area=village, measure=measure, category=cat, value=v
             )
             for (year, village, measure, cat), v in rows.items()
         ],

@@ -4,8 +4,9 @@ rebuilt from the registry, so that dashboards never scan the registry.
 - ``HouseholdYear``: one row per household and year it existed in: its village, its 户类型 at
   the year end, its members alive then, whether it exited in the year, its main cause.
 - ``AreaMeasure``: the same facts and those of leads, procedures and flags, summed per
-  village, year, measure and category (a long table: adding a measure needs no migration).
-  Dashboards sum it over a region-code prefix.
+  area (every village, and summed up to townships, counties, cities and provinces), year,
+  measure and category (a long table: adding a measure needs no migration). Dashboards
+  read an area's own rows.
 
 Every row belongs to a ``Build``. A rebuild writes a new build beside the current one and
 then marks it done in one short transaction; readers always take the newest done build, so
@@ -68,13 +69,18 @@ class HouseholdYear(models.Model):
 class AreaMeasure(models.Model):
     build = models.IntegerField()
     year = models.PositiveSmallIntegerField()
-    village = models.CharField(max_length=12)
+    # Rows are written per village and then summed up the tree, so that an area's figures
+    # are a lookup of its own code and its children's a lookup by level and prefix.
+    level = models.CharField(max_length=10, default="village", db_default="village")
+    area = models.CharField(max_length=12)
     measure = models.CharField(max_length=40)
     category = models.CharField(max_length=40, blank=True)
     value = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["build", "year", "village"], name="am_build_year_village")]
+        indexes = [
+            models.Index(fields=["build", "year", "level", "area"], name="am_build_year_level_area")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.village} {self.year} {self.measure}/{self.category}={self.value}"
+        return f"{self.area} {self.year} {self.measure}/{self.category}={self.value}"

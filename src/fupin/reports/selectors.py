@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from fupin.core import scope
@@ -21,7 +20,6 @@ from fupin.reports import analytics
 from fupin.reports.models import AreaMeasure, Build
 
 # The width of a region code's significant prefix at each level.
-WIDTH = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 CHILD = {"province": "city", "city": "county", "county": "township", "township": "village"}
 
 
@@ -102,20 +100,16 @@ def area(code: str) -> Region:
 
 
 def figures(*, actor, code: str, year: int, build: Build | None = None) -> Figures:
-    """The figures of the area ``code`` for ``year``."""
+    """The figures of the area ``code`` for ``year``: its own rows."""
     _require(actor, code)
     build = build or build_or_raise()
     region = area(code)
     out = Figures(code, region.name, region.level, year)
-    rows = (
-        AreaMeasure.objects.filter(
-            build=build.pk, year=year, village__startswith=codes.prefix(code)
-        )
-        .values("measure", "category")
-        .annotate(total=Sum("value"))
-    )
-    for row in rows:
-        out.values[row["measure"]][row["category"]] = row["total"]
+    rows = AreaMeasure.objects.filter(
+        build=build.pk, year=year, level=region.level, area=code
+    ).values_list("measure", "category", "value")
+    for measure, category, value in rows:
+        out.values[measure][category] = value
     return out
 
 
@@ -127,25 +121,19 @@ def children(*, actor, code: str, year: int, build: Build | None = None) -> list
     child_level = CHILD.get(region.level)
     if child_level is None:
         return []
-    width = WIDTH[child_level]
     names = {
         r.code: r for r in Region.objects.filter(parent_id=code, level=child_level).order_by("code")
     }
     out = {
         child_code: Figures(child_code, r.name, r.level, year) for child_code, r in names.items()
     }
-    rows = (
-        AreaMeasure.objects.filter(
-            build=build.pk, year=year, village__startswith=codes.prefix(code)
-        )
-        .annotate(area=Substr("village", 1, width))
-        .values("area", "measure", "category")
-        .annotate(total=Sum("value"))
-    )
-    for row in rows:
-        child = out.get(row["area"].ljust(12, "0"))
+    rows = AreaMeasure.objects.filter(
+        build=build.pk, year=year, level=child_level, area__startswith=codes.prefix(code)
+    ).values_list("area", "measure", "category", "value")
+    for child_code, measure, category, value in rows:
+        child = out.get(child_code)
         if child is not None:
-            child.values[row["measure"]][row["category"]] = row["total"]
+            child.values[measure][category] = value
     return list(out.values())
 
 
@@ -157,7 +145,8 @@ def series(*, actor, code: str, measure: str, years: range, build: Build | None 
         AreaMeasure.objects.filter(
             build=build.pk,
             year__in=list(years),
-            village__startswith=codes.prefix(code),
+            level=area(code).level,
+            area=code,
             measure=measure,
         )
         .values("year")
@@ -202,9 +191,10 @@ def village_counts(build: Build, region_code: str, year: int) -> dict[str, list[
     rows = AreaMeasure.objects.filter(
         build=build.pk,
         year=year,
-        village__startswith=codes.prefix(region_code),
+        level="village",
+        area__startswith=codes.prefix(region_code),
         measure__in=measures,
-    ).values_list("village", "measure", "category", "value")
+    ).values_list("area", "measure", "category", "value")
     for village, measure, category, value in rows.iterator(chunk_size=5000):
         for index, (name, kinds) in enumerate(_INDICATOR_FIELDS):
             if name == measure and (kinds is None or category in kinds):

@@ -105,6 +105,12 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2019)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--threads", type=int, default=8, help="server request threads")
+    parser.add_argument(
+        "--think",
+        default="1-3",
+        help="seconds a user reads a page before the next, as locust's wait_time (0: none)",
+    )
+    parser.add_argument("--no-rebuild", action="store_true", help="keep the current build")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="fupin-dash-")
@@ -140,9 +146,12 @@ def main() -> None:
         start = time.perf_counter()
         fupin("demo", "--scale", str(args.scale), "--force", env=env)
         print(f"demo loaded at scale {args.scale} in {time.perf_counter() - start:.0f} s")
-    start = time.perf_counter()
-    print(fupin("analytics", "rebuild", env=env).strip().splitlines()[-1])
-    print(f"analytics rebuild: {time.perf_counter() - start:.1f} s (command, wall clock)")
+    if not args.no_rebuild:
+        start = time.perf_counter()
+        print(fupin("analytics", "rebuild", env=env).strip().splitlines()[-1])
+        print(f"analytics rebuild: {time.perf_counter() - start:.1f} s (command, wall clock)")
+    low, _dash, high = args.think.partition("-")
+    think = (float(low), float(high or low))
 
     targets = areas(env)
     port = free_port()
@@ -190,6 +199,8 @@ def main() -> None:
                     continue
                 with lock:
                     timings[level].append(took)
+                if think[1] > 0:
+                    time.sleep(rnd.uniform(*think))
 
         threads = [threading.Thread(target=run, args=(user, i)) for i, user in enumerate(users)]
         for thread in threads:
@@ -213,7 +224,7 @@ def main() -> None:
     engine = "postgresql" if url.startswith("postgres") else "sqlite"
     print(
         f"{engine}, scale {args.scale}, {args.users} users, {args.seconds} s, "
-        f"server threads {args.threads}"
+        f"think {args.think} s, server threads {args.threads}"
     )
     print(f"{'level':<10}{'requests':>8}{'median ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for level, values in timings.items():

@@ -62,8 +62,8 @@ def build(*, actor, code: str, year: int, link) -> list[Panel]:
     panels.append(_exits(actor, area, build_))
     panels += [_monitoring(area), _leads(area), _procedures(area), _structure(area)]
     if area.level == "county":
-        county, _heading = tables.make("county_exit", actor=actor, code=code, year=year)
-        panels.append(Panel("county_exit", _("贫困县退出指标"), county))
+        county = tables.county_exit(area, children)
+        panels.append(Panel("county_exit", county.title, county))
     return panels
 
 

@@ -185,7 +185,23 @@ def county_exit(area: Figures, children: list[Figures], **_kw) -> Table:
             [],
             [_("贫困县退出指标只对县级区域计算。")],
         )
-    item = indicators.area_indicators(area.code, area.year)[0]
+    # From the figures already read (the analytics), not a second count of the villages.
+    item = indicators.judged(
+        indicators.AreaIndicators(
+            area.code,
+            area.name,
+            area.level,
+            registered_persons=area.total("persons"),
+            registered_households=area.total("households"),
+            poor_households=area.poor_households,
+            poor_persons=area.poor_persons,
+            exited_households=area.total("exited_households"),
+            exited_persons=area.total("exited_persons"),
+            monitored_households=area.monitored_households,
+            monitored_persons=area.monitored_persons,
+        ),
+        area.year,
+    )
     _record, result = indicators.county_exit_for(item, area.year)
     verdict = {True: _("达标"), False: _("未达标"), None: _("无法判断")}
     if result is None:

@@ -163,6 +163,14 @@ def area_indicators(region_code: str, year: int) -> list[AreaIndicators]:
     return out
 
 
+def judged(item: AreaIndicators, year: int) -> AreaIndicators:
+    """``item``'s rates and their comparison with its province's thresholds of ``year`` (for
+    figures counted elsewhere, e.g. the analytics tables)."""
+    west = _region_class(item.code) == RegionClass.WEST
+    _compare(item, policy(item.code[:2], year), west)
+    return item
+
+
 def _region_class(region_code: str) -> str:
     province = Region.objects.filter(code=f"{region_code[:2]}0000000000").first()
     return province.region_class if province else ""

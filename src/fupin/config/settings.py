@@ -207,6 +207,8 @@ FUPIN_OBJECTIONS_PER_HOUR = env_int("FUPIN_OBJECTIONS_PER_HOUR", 5)
 FUPIN_APPLICATIONS_PER_HOUR = env_int("FUPIN_APPLICATIONS_PER_HOUR", 5)
 # The first year the analytics tables hold (registration began in 2014).
 FUPIN_ANALYTICS_FIRST_YEAR = env_int("FUPIN_ANALYTICS_FIRST_YEAR", 2014)
+# PostgreSQL memory per sort or hash in an analytics rebuild (a province needs more).
+FUPIN_ANALYTICS_WORK_MEM = os.environ.get("FUPIN_ANALYTICS_WORK_MEM", "256MB")
 # The font embedded in printable notices ("path#index" for a collection); default: Debian's
 # Noto Sans CJK, found by fupin.public.pdf.
 FUPIN_PDF_FONT = os.environ.get("FUPIN_PDF_FONT", "")

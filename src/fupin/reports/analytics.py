@@ -28,17 +28,28 @@ logger = logging.getLogger(__name__)
 POOR = tuple(sorted(t.value for t in c.POOR_TYPES))
 MONITORED = tuple(sorted(t.value for t in c.MONITORED_TYPES))
 
+# Every membership once, with the day it stops counting (leaving the household or the
+# person's death, whichever is first) and the member's school, health and labour: a narrow
+# staging table read once per year instead of joining memberships and persons thirteen times.
+_SPANS = """
+CREATE TEMPORARY TABLE fupin_spans AS
+SELECT m.household_id, m.start,
+  CASE WHEN m."end" IS NULL THEN p.death_date
+       WHEN p.death_date IS NULL OR m."end" < p.death_date THEN m."end"
+       ELSE p.death_date END AS stop,
+  p.school_status, p.health, p.labour_capacity
+FROM registry_membership m JOIN registry_person p ON p.id = m.person_id
+WHERE m.start <= %s
+"""
 _HOUSEHOLDS = """
 INSERT INTO reports_householdyear
   (build, year, household_id, village, kind, persons, exited, main_cause)
 SELECT %s, %s, h.id, h.region_id, COALESCE(k.kind, ''), s.n,
   CASE WHEN e.household_id IS NULL THEN 0 ELSE 1 END, h.main_cause
 FROM (
-  SELECT m.household_id, COUNT(*) AS n
-  FROM registry_membership m JOIN registry_person p ON p.id = m.person_id
-  WHERE m.start <= %s AND (m."end" IS NULL OR m."end" > %s)
-    AND (p.death_date IS NULL OR p.death_date > %s)
-  GROUP BY m.household_id) s
+  SELECT s.household_id, COUNT(*) AS n FROM fupin_spans s
+  WHERE s.start <= %s AND (s.stop IS NULL OR s.stop > %s)
+  GROUP BY s.household_id) s
 JOIN registry_household h ON h.id = s.household_id
 LEFT JOIN (
   SELECT household_id, MAX(kind) AS kind FROM registry_designation
@@ -50,13 +61,22 @@ LEFT JOIN (
   ON e.household_id = h.id
 """
 
-# Measures summed from the household facts: (measure, category expression, value, filter).
+# The year's households summed once per village, 户类型 and main cause; the measures below
+# are sums of this small table rather than five scans of the year's households.
+_SUMS = """
+CREATE TEMPORARY TABLE fupin_sums AS
+SELECT village, kind, main_cause, COUNT(*) AS households, SUM(persons) AS persons
+FROM reports_householdyear WHERE build = %s AND year = %s
+GROUP BY village, kind, main_cause
+"""
+
+# Measures summed from the year's sums: (measure, category expression, value, filter).
 _FROM_HOUSEHOLDS = [
-    ("households", "''", "COUNT(*)", ""),
+    ("households", "''", "SUM(households)", ""),
     ("persons", "''", "SUM(persons)", ""),
-    ("kind_households", "kind", "COUNT(*)", "kind <> ''"),
+    ("kind_households", "kind", "SUM(households)", "kind <> ''"),
     ("kind_persons", "kind", "SUM(persons)", "kind <> ''"),
-    ("cause_households", "main_cause", "COUNT(*)", "kind IN ({poor}) AND main_cause <> ''"),
+    ("cause_households", "main_cause", "SUM(households)", "kind IN ({poor}) AND main_cause <> ''"),
 ]
 
 # Exits of the year: every household whose 脱贫户 designation starts in it, with its members
@@ -102,17 +122,18 @@ def exit_counts(region_code: str, year: int) -> dict[str, tuple[int, int]]:
 
 
 # The poor and monitored members' school, health and labour (their current attributes, in
-# the households as they stood at the year end).
+# the households as they stood at the year end), counted once per group into a small table
+# from which each attribute is summed.
 _MEMBERS = """
-INSERT INTO reports_areameasure (build, year, area, measure, category, value)
-SELECT %s, %s, hy.village, %s, COALESCE(p.{column}, ''), COUNT(*)
-FROM reports_householdyear hy
-JOIN registry_membership m ON m.household_id = hy.household_id
-JOIN registry_person p ON p.id = m.person_id
+CREATE TEMPORARY TABLE fupin_members AS
+SELECT hy.village, COALESCE(s.school_status, '') AS school_status,
+  COALESCE(s.health, '') AS health, COALESCE(s.labour_capacity, '') AS labour_capacity,
+  COUNT(*) AS n
+FROM reports_householdyear hy JOIN fupin_spans s ON s.household_id = hy.household_id
 WHERE hy.build = %s AND hy.year = %s AND hy.kind IN ({kinds})
-  AND m.start <= %s AND (m."end" IS NULL OR m."end" > %s)
-  AND (p.death_date IS NULL OR p.death_date > %s)
-GROUP BY hy.village, COALESCE(p.{column}, '')
+  AND s.start <= %s AND (s.stop IS NULL OR s.stop > %s)
+GROUP BY hy.village, COALESCE(s.school_status, ''), COALESCE(s.health, ''),
+  COALESCE(s.labour_capacity, '')
 """
 _MEMBER_COLUMNS = {"school": "school_status", "health": "health", "labour": "labour_capacity"}
 
@@ -146,6 +167,8 @@ def rebuild(
     steps = last - first + 2
     _analyze()
     try:
+        with transaction.atomic():
+            _spans(date(last, 12, 31))
         for index, year in enumerate(range(first, last + 1)):
             progress(index, steps, str(year))
             with transaction.atomic():
@@ -156,9 +179,11 @@ def rebuild(
             _current(build.pk, last)
             _roll_up(build.pk)
     except Exception as error:
+        _drop_temporary("fupin_spans", "fupin_sums", "fupin_members")
         Build.objects.filter(pk=build.pk).update(status=Build.Status.FAILED, message=str(error))
         _drop(build.pk)
         raise
+    _drop_temporary("fupin_spans")
     with transaction.atomic():
         build.household_rows = HouseholdYear.objects.filter(build=build.pk).count()
         build.measure_rows = AreaMeasure.objects.filter(build=build.pk).count()
@@ -209,16 +234,46 @@ def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def _tune(cursor) -> None:
+    """PostgreSQL: enough memory for the year's hash joins and aggregates to stay off disk
+    (the default 4 MB spills a county's households in batches), and no JIT, which spends
+    about a second compiling each of these one-off statements."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true)", [settings.FUPIN_ANALYTICS_WORK_MEM]
+        )
+        cursor.execute("SET LOCAL jit = off")
+
+
+def _drop_temporary(*tables: str) -> None:
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _spans(last_day: date) -> None:
+    _drop_temporary("fupin_spans")
+    with connection.cursor() as cursor:
+        _tune(cursor)
+        cursor.execute(_SPANS, [last_day])
+        cursor.execute("CREATE INDEX fupin_spans_household ON fupin_spans (household_id)")
+        # Temporary tables get no automatic statistics; the member counts join on this one.
+        cursor.execute("ANALYZE fupin_spans")
+
+
 def _year(build: int, year: int) -> None:
     end, start = date(year, 12, 31), date(year, 1, 1)
     with connection.cursor() as cursor:
+        _tune(cursor)
         cursor.execute(
             _HOUSEHOLDS,
-            [build, year, end, end, end, end, end, c.HouseholdType.EXITED.value, start, end],
+            [build, year, end, end, end, end, c.HouseholdType.EXITED.value, start, end],
         )
+        _drop_temporary("fupin_sums")
+        cursor.execute(_SUMS, [build, year])
         for measure, category, value, condition in _FROM_HOUSEHOLDS:
-            where = f"AND {condition.format(poor=_marks(POOR))}" if condition else ""
-            params = [build, year, measure, build, year]
+            where = f"WHERE {condition.format(poor=_marks(POOR))}" if condition else ""
+            params = [build, year, measure]
             if "{poor}" in condition:
                 params += list(POOR)
             # PostgreSQL refuses a constant in GROUP BY: measures without a category are
@@ -228,21 +283,27 @@ def _year(build: int, year: int) -> None:
             cursor.execute(
                 "INSERT INTO reports_areameasure (build, year, area, measure, category, value)"  # noqa: S608
                 f" SELECT %s, %s, village, %s, {category}, {value}"
-                f" FROM reports_householdyear WHERE build = %s AND year = %s {where}"
-                f" GROUP BY {group}",
+                f" FROM fupin_sums {where} GROUP BY {group}",
                 params,
             )
+        cursor.execute("DROP TABLE fupin_sums")
         exits: Counter = Counter()
         for village, (households, persons) in exit_counts("", year).items():
             exits[(year, village, "exited_households", "")] = households
             exits[(year, village, "exited_persons", "")] = persons
         _insert(build, exits)
         for group, kinds in (("poor", POOR), ("monitored", MONITORED)):
+            _drop_temporary("fupin_members")
+            cursor.execute(_MEMBERS.format(kinds=_marks(kinds)), [build, year, *kinds, end, end])
             for name, column in _MEMBER_COLUMNS.items():
+                # Column names come from _MEMBER_COLUMNS (constants).
                 cursor.execute(
-                    _MEMBERS.format(column=column, kinds=_marks(kinds)),
-                    [build, year, f"{group}_{name}", build, year, *kinds, end, end, end],
+                    "INSERT INTO reports_areameasure (build, year, area, measure, category, value)"  # noqa: S608
+                    f" SELECT %s, %s, village, %s, {column}, SUM(n) FROM fupin_members"
+                    f" GROUP BY village, {column}",
+                    [build, year, f"{group}_{name}"],
                 )
+            cursor.execute("DROP TABLE fupin_members")
         # Risk eliminations recorded in the year; poverty villages still flagged after the
         # year end (a village that exits in the year has its flag end on 31 December).
         cursor.execute(

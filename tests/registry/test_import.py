@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from django.db import IntegrityError, connection, transaction
 
 from fupin.core.models import AuditEntry
 from fupin.registry.importing import ImportFileError, import_households
@@ -415,3 +416,57 @@ def test_roles_that_do_not_keep_the_registry_cannot_import(villages, tmp_path, r
     with pytest.raises(PermissionDenied):
         import_households(path=write_csv(tmp_path / "a.csv", family("0001")), actor=user)
     assert not Household.objects.exists()
+
+
+_SCHEMA = """
+SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+WHERE indrelid::regclass::text LIKE 'registry_%%'
+UNION ALL
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE conrelid::regclass::text LIKE 'registry_%%'
+ORDER BY 1, 2"""
+
+
+def _schema() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(_SCHEMA)
+        return cursor.fetchall()
+
+
+def test_a_first_load_builds_the_indexes_and_references_again_and_they_hold(
+    villages, tmp_path, settings
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are dropped for a first load on PostgreSQL only")
+    settings.FUPIN_IMPORT_FIRST_LOAD_PERSONS = 1
+    before = _schema()
+    path = write_csv(tmp_path / "first.csv", family("0001") + family("0002"))
+    result = import_households(path=path, as_of=date(2025, 1, 1))
+    assert (result.written, result.rejected) == (6, 0), result.problems
+    entry = AuditEntry.objects.get(action="registry.import")
+    assert entry.after["first_load"] is True
+    assert _schema() == before
+    # The guarantees are back: one row per ID number, and no member of a missing household.
+    person, other = Person.objects.filter(household__number="0001")[:2]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.filter(pk=other.pk).update(id_hash=person.id_hash)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(household_id=10**9)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # A second file adds to households already there: the usual way, indexes kept.
+    more = write_csv(tmp_path / "more.csv", family("0003"))
+    import_households(path=more, as_of=date(2025, 2, 1))
+    latest = AuditEntry.objects.filter(action="registry.import").order_by("-id").first()
+    assert latest.after["first_load"] is False
+    assert Household.objects.count() == 3
+
+
+def test_a_file_that_changes_the_registry_keeps_the_indexes(villages, tmp_path, settings):
+    settings.FUPIN_IMPORT_FIRST_LOAD_PERSONS = 1
+    rows = family("0001")
+    import_households(path=write_csv(tmp_path / "a.csv", rows), as_of=date(2025, 1, 1))
+    rows[2]["在校生状况"] = "高中"
+    import_households(path=write_csv(tmp_path / "b.csv", rows), as_of=date(2025, 6, 1))
+    latest = AuditEntry.objects.filter(action="registry.import").order_by("-id").first()
+    assert latest.after["first_load"] is False

@@ -207,8 +207,14 @@ FUPIN_OBJECTIONS_PER_HOUR = env_int("FUPIN_OBJECTIONS_PER_HOUR", 5)
 FUPIN_APPLICATIONS_PER_HOUR = env_int("FUPIN_APPLICATIONS_PER_HOUR", 5)
 # The first year the analytics tables hold (registration began in 2014).
 FUPIN_ANALYTICS_FIRST_YEAR = env_int("FUPIN_ANALYTICS_FIRST_YEAR", 2014)
-# PostgreSQL memory per sort or hash in an analytics rebuild (a province needs more).
-FUPIN_ANALYTICS_WORK_MEM = os.environ.get("FUPIN_ANALYTICS_WORK_MEM", "256MB")
+# PostgreSQL memory per sort or hash in an analytics rebuild, and for building the indexes
+# again after a first load (a province needs more).
+FUPIN_PG_WORK_MEM = os.environ.get("FUPIN_PG_WORK_MEM", "256MB")
+# An import that adds at least this many persons, and at least as many as the registry
+# already holds (a county's first load), drops the registry tables' indexes and foreign keys
+# on PostgreSQL and builds them again at the end, as PostgreSQL advises for populating a
+# database: the tables are locked for the import's length. 0: never.
+FUPIN_IMPORT_FIRST_LOAD_PERSONS = env_int("FUPIN_IMPORT_FIRST_LOAD_PERSONS", 100_000)
 # The font embedded in printable notices ("path#index" for a collection); default: Debian's
 # Noto Sans CJK, found by fupin.public.pdf.
 FUPIN_PDF_FONT = os.environ.get("FUPIN_PDF_FONT", "")

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from django.db import connection, models
+from django.conf import settings
+from django.db import OperationalError, connection, models, transaction
 from django.db.models.fields import NOT_PROVIDED
+
+logger = logging.getLogger(__name__)
 
 # Rows per CSV block sent to COPY: large enough to keep Arrow's writer busy, small enough
 # that a million rows never sit in memory as one text.
@@ -238,3 +243,83 @@ def analyze(*tables: str) -> None:
             cursor.execute("PRAGMA analysis_limit = 1000")
             for table in tables:
                 cursor.execute(f"ANALYZE {table}")
+
+
+# Which of a table's indexes and constraints ``without_indexes`` takes down: every index but
+# the primary key, and the foreign keys between the tables given (those to other tables, such
+# as a household's region, stay: dropping them would lock the other table too).
+_FOREIGN_KEYS = """
+SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+FROM pg_constraint c
+WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[]) AND c.confrelid = ANY(%s::regclass[])
+ORDER BY 1, 2"""
+_INDEXES = """
+SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, c.conname,
+       pg_get_indexdef(i.indexrelid), pg_get_constraintdef(c.oid)
+FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.contype = 'u'
+WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+ORDER BY 1, 2"""
+
+
+@contextmanager
+def without_indexes(tables: Sequence[str], *, adding: int, largest: str) -> Iterator[bool]:
+    """Load ``adding`` rows into ``tables`` the way PostgreSQL's manual advises for populating
+    a database: drop their secondary indexes and the foreign keys between them, load, then
+    build the indexes in one sort each and check each foreign key in one join, instead of an
+    index insertion and a trigger per row. Uniqueness and every reference are checked all the
+    same (a violation fails the transaction); the price is that the tables are locked for
+    the load's length, so this is only done when the load at least doubles ``largest`` (a
+    county's first import) and adds at least ``FUPIN_IMPORT_FIRST_LOAD_PERSONS`` rows, and
+    only when the locks come within a few seconds. Must run inside a transaction. Yields
+    whether it did."""
+    threshold = settings.FUPIN_IMPORT_FIRST_LOAD_PERSONS
+    if connection.vendor != "postgresql" or not threshold or adding < threshold:
+        yield False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [largest])
+        # -1: never analysed, which a table that has seen a large load is not.
+        if adding < max(cursor.fetchone()[0], 0):
+            yield False
+            return
+        names = list(tables)
+        cursor.execute(_FOREIGN_KEYS, [names, names])
+        foreign_keys = cursor.fetchall()
+        cursor.execute(_INDEXES, [names])
+        indexes = cursor.fetchall()
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+                _fire_pending(cursor)
+                for table, name, _definition in foreign_keys:
+                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                for table, index, constraint, _index_def, _definition in indexes:
+                    if constraint:
+                        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+                    else:
+                        cursor.execute(f"DROP INDEX {index}")
+                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+        except OperationalError as error:  # somebody holds the tables: load the usual way
+            logger.info("first load with indexes kept: %s", error)
+            yield False
+            return
+    yield True
+    with connection.cursor() as cursor:
+        _fire_pending(cursor)
+        cursor.execute(
+            "SELECT set_config('maintenance_work_mem', %s, true)", [settings.FUPIN_PG_WORK_MEM]
+        )
+        for table, _index, constraint, index_def, definition in indexes:
+            if constraint:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {definition}')
+            else:
+                cursor.execute(index_def)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _fire_pending(cursor) -> None:
+    """Run the deferred reference checks queued so far (a household's region, say): PostgreSQL
+    refuses to alter a table with checks pending. Deferred again afterwards, Django's way."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -240,7 +240,7 @@ def _tune(cursor) -> None:
     about a second compiling each of these one-off statements."""
     if connection.vendor == "postgresql":
         cursor.execute(
-            "SELECT set_config('work_mem', %s, true)", [settings.FUPIN_ANALYTICS_WORK_MEM]
+            "SELECT set_config('work_mem', %s, true)", [settings.FUPIN_PG_WORK_MEM]
         )
         cursor.execute("SET LOCAL jit = off")
 

@@ -239,9 +239,7 @@ def _tune(cursor) -> None:
     (the default 4 MB spills a county's households in batches), and no JIT, which spends
     about a second compiling each of these one-off statements."""
     if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT set_config('work_mem', %s, true)", [settings.FUPIN_PG_WORK_MEM]
-        )
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.FUPIN_PG_WORK_MEM])
         cursor.execute("SET LOCAL jit = off")
 
 

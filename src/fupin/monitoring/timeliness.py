@@ -21,8 +21,8 @@ from django.db.models.functions import Substr
 from fupin.monitoring.models import Lead
 from fupin.regions import codes
 from fupin.regions.models import Region
+from fupin.standards.indicators import percent
 
-LEVEL_WIDTH = {"township": 9, "county": 6}
 _COUNTS = (
     "received",
     "checked",
@@ -34,6 +34,9 @@ _COUNTS = (
     "open",
     "overdue",
 )
+
+
+_TENTH = Decimal("0.1")  # the page shows rates to a tenth of a percent
 
 
 @dataclass
@@ -58,11 +61,11 @@ class Timeliness:
 
     @property
     def checked_in_time_rate(self) -> Decimal | None:
-        return _percent(self.checked_in_time, self.due_for_check)
+        return percent(self.checked_in_time, self.due_for_check, _TENTH)
 
     @property
     def decided_in_time_rate(self) -> Decimal | None:
-        return _percent(self.decided_in_time, self.due_for_decision)
+        return percent(self.decided_in_time, self.due_for_decision, _TENTH)
 
     def as_row(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "durations"}
@@ -76,12 +79,6 @@ class Report:
     level: str
     areas: list[Timeliness]
     total: Timeliness
-
-
-def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 def _median(durations: list[int]) -> Decimal | None:
@@ -102,7 +99,7 @@ def timeliness(leads: QuerySet[Lead], *, level: str, today: date, total_code: st
     """The figures of ``leads`` per area of ``level`` ("township" or "county"), and their
     total (named after ``total_code`` when given). A check on its due date is in time, a day
     later is not; likewise the decision."""
-    width = LEVEL_WIDTH[level]
+    width = codes.PREFIX_LENGTH[level]
     by_area = (
         leads.order_by()
         .annotate(area=Substr("region_id", 1, width))

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fupin.core import audit, bulk
+from fupin.regions import codes
 from fupin.registry import choices as c
 from fupin.reports.models import AreaMeasure, Build, HouseholdYear
 
@@ -106,8 +107,6 @@ GROUP BY e.household_id, h.region_id
 def exit_counts(region_code: str, year: int) -> dict[str, tuple[int, int]]:
     """Exited households and persons of ``year`` per village inside ``region_code``, by the
     definition above, straight from the registry."""
-    from fupin.regions import codes
-
     end, start = date(year, 12, 31), date(year, 1, 1)
     # Only this module's constant SQL is interpolated; every value is a parameter.
     sql = (
@@ -322,7 +321,9 @@ def _year(build: int, year: int) -> None:
 
 # Each level's code from a village's: its first digits, then zeros (constants, so that the
 # GROUP BY expression is the SELECT's own on every database).
-_LEVELS = (("township", 9), ("county", 6), ("city", 4), ("province", 2))
+_LEVELS = [
+    (level, codes.PREFIX_LENGTH[level]) for level in ("township", "county", "city", "province")
+]
 
 
 def _roll_up(build: int) -> None:

@@ -13,7 +13,7 @@ from fupin.monitoring.models import Channel, RiskType
 from fupin.procedures.models import Kind
 from fupin.reports import analytics, selectors, tables
 from fupin.reports.selectors import CATEGORY_LABELS, Figures
-from fupin.reports.tables import Table
+from fupin.reports.tables import Table, text
 
 EXIT_YEARS_LAST = 2020  # exits are charted 2014–2020, the years of targeted poverty alleviation
 
@@ -49,10 +49,6 @@ def _categories(f: Figures, measure: str, labels: dict, keys=None) -> tuple[list
     return [str(labels.get(k, k or _("未填"))) for k in keys], [found.get(k, 0) for k in keys]
 
 
-def _pct(value) -> str:
-    return "" if value is None else str(value)
-
-
 def build(*, actor, code: str, year: int, link) -> list[Panel]:
     """``link(code)`` gives the dashboard URL of another area (same year)."""
     build_ = selectors.build_or_raise()
@@ -73,13 +69,13 @@ def _summary(f: Figures) -> Panel:
         [_("人数"), f.total("persons")],
         [_("贫困户数"), f.poor_households],
         [_("贫困人数"), f.poor_persons],
-        [_("贫困发生率（%）"), _pct(f.incidence)],
+        [_("贫困发生率（%）"), text(f.incidence)],
         [_("当年脱贫户数"), f.total("exited_households")],
         [_("当年脱贫人数"), f.total("exited_persons")],
         [_("年末未退出的贫困村"), f.total("poverty_villages")],
         [_("监测户数"), f.monitored_households],
         [_("监测人数"), f.monitored_persons],
-        [_("监测对象占比（%）"), _pct(f.monitored_share)],
+        [_("监测对象占比（%）"), text(f.monitored_share)],
     ]
     table = Table("summary", _("贫困和监测概况"), [_("指标"), _("数值")], rows)
     return Panel("summary", table.title, table)
@@ -100,7 +96,7 @@ def _children(area: Figures, children: list[Figures], link) -> Panel:
             child.name,
             child.total("persons"),
             child.poor_persons,
-            _pct(child.incidence),
+            text(child.incidence),
             child.total("exited_persons"),
             child.monitored_persons,
             child.total("leads"),
@@ -166,15 +162,12 @@ def _leads(f: Figures) -> Panel:
     channel_names, channel_counts = _categories(
         f, "leads", dict(Channel.choices), [c.value for c in Channel]
     )
-    due_check, in_time = f.total("leads_due_check"), f.total("leads_checked_in_time")
-    due_decision, decided = f.total("leads_due_decision"), f.total("leads_decided_in_time")
-    median = f.median("lead_decision_days")
     rows = [[name, count] for name, count in zip(channel_names, channel_counts, strict=True)]
     rows += [
         [_("受理线索合计"), f.total("leads")],
-        [_("按期核实率（%）"), _pct(f.share(in_time, due_check))],
-        [_("按期办结率（%）"), _pct(f.share(decided, due_decision))],
-        [_("办结天数中位数"), "" if median is None else str(median)],
+        [_("按期核实率（%）"), text(f.checked_in_time_rate)],
+        [_("按期办结率（%）"), text(f.decided_in_time_rate)],
+        [_("办结天数中位数"), text(f.median("lead_decision_days"))],
     ]
     table = Table("leads", _("监测线索和及时性"), [_("项目"), _("数值")], rows)
     return Panel(

@@ -18,9 +18,10 @@ from fupin.regions.models import Region
 from fupin.registry import choices as c
 from fupin.reports import analytics
 from fupin.reports.models import AreaMeasure, Build
+from fupin.standards.indicators import percent
 
-# The width of a region code's significant prefix at each level.
-CHILD = {"province": "city", "city": "county", "county": "township", "township": "village"}
+# The level below each level that has dashboards (villages are the last; groups have none).
+CHILD = {level: codes.LEVELS[i + 1] for i, level in enumerate(codes.LEVELS[:4])}
 
 
 @dataclass
@@ -38,11 +39,6 @@ class Figures:
         if category is not None:
             return found.get(category, 0)
         return sum(found.values())
-
-    def share(self, part: int, whole: int) -> Decimal | None:
-        if not whole:
-            return None
-        return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
 
     @property
     def poor_households(self) -> int:
@@ -62,11 +58,20 @@ class Figures:
 
     @property
     def incidence(self) -> Decimal | None:
-        return self.share(self.poor_persons, self.total("persons"))
+        return percent(self.poor_persons, self.total("persons"))
 
     @property
     def monitored_share(self) -> Decimal | None:
-        return self.share(self.monitored_persons, self.total("persons"))
+        return percent(self.monitored_persons, self.total("persons"))
+
+    @property
+    def checked_in_time_rate(self) -> Decimal | None:
+        """Leads checked by their due day among those checked or past it."""
+        return percent(self.total("leads_checked_in_time"), self.total("leads_due_check"))
+
+    @property
+    def decided_in_time_rate(self) -> Decimal | None:
+        return percent(self.total("leads_decided_in_time"), self.total("leads_due_decision"))
 
     def median(self, measure: str) -> Decimal | None:
         """The median of a histogram measure (category = the value, value = how many)."""

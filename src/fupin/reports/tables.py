@@ -58,8 +58,9 @@ def _rows_by_area(area: Figures, children: list[Figures], cells: Callable[[Figur
     return rows
 
 
-def _pct(value) -> str:
-    return "" if value is None else f"{value}"
+def text(value) -> str:
+    """A rate or median as a cell: empty when there is nothing to divide by."""
+    return "" if value is None else str(value)
 
 
 def households(area: Figures, children: list[Figures], **_kw) -> Table:
@@ -73,7 +74,7 @@ def households(area: Figures, children: list[Figures], **_kw) -> Table:
         out = [f.total("households"), f.total("persons")]
         for kind in kinds:
             out += [f.total("kind_households", kind.value), f.total("kind_persons", kind.value)]
-        return [*out, _pct(f.incidence)]
+        return [*out, text(f.incidence)]
 
     return Table(
         "households",
@@ -119,7 +120,7 @@ def monitored(area: Figures, children: list[Figures], **_kw) -> Table:
         out = []
         for kind in kinds:
             out += [f.total("kind_households", kind), f.total("kind_persons", kind)]
-        out.append(_pct(f.monitored_share))
+        out.append(text(f.monitored_share))
         return out + [f.total("lead_risk", risk.value) for risk in risks]
 
     return Table(
@@ -147,20 +148,16 @@ def leads(area: Figures, children: list[Figures], **_kw) -> Table:
     ]
 
     def cells(f: Figures) -> list:
-        due_check, in_time = f.total("leads_due_check"), f.total("leads_checked_in_time")
-        due_decision = f.total("leads_due_decision")
-        decided = f.total("leads_decided_in_time")
-        median = f.median("lead_decision_days")
         return [
             f.total("leads"),
             *(f.total("leads", channel.value) for channel in channels),
-            in_time,
-            due_check,
-            _pct(f.share(in_time, due_check)),
-            decided,
-            due_decision,
-            _pct(f.share(decided, due_decision)),
-            "" if median is None else str(median),
+            f.total("leads_checked_in_time"),
+            f.total("leads_due_check"),
+            text(f.checked_in_time_rate),
+            f.total("leads_decided_in_time"),
+            f.total("leads_due_decision"),
+            text(f.decided_in_time_rate),
+            text(f.median("lead_decision_days")),
             f.total("risk_eliminated"),
         ]
 
@@ -208,8 +205,8 @@ def county_exit(area: Figures, children: list[Figures], **_kw) -> Table:
         rows = [
             [
                 _("贫困发生率"),
-                _pct(item.incidence),
-                _pct(item.incidence_max),
+                text(item.incidence),
+                text(item.incidence_max),
                 verdict[item.incidence_ok],
             ]
         ]
@@ -224,8 +221,8 @@ def county_exit(area: Figures, children: list[Figures], **_kw) -> Table:
         rows = [
             [
                 names[key],
-                _pct(result[key]["value"]),
-                _pct(result[key]["threshold"]),
+                text(result[key]["value"]),
+                text(result[key]["threshold"]),
                 verdict[result[key]["ok"]],
             ]
             for key in names

@@ -58,10 +58,12 @@ class AreaIndicators:
         return data
 
 
-def _percent(part: int, whole: int) -> Decimal | None:
+def percent(part: int, whole: int, places: Decimal = Decimal("0.01")) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, rounded to ``places``; None when nothing to
+    divide by (a rate over no cases is not zero)."""
     if not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(places)
 
 
 _SQL = """
@@ -177,8 +179,8 @@ def _region_class(region_code: str) -> str:
 
 
 def _compare(item: AreaIndicators, p: Policy, west: bool) -> None:
-    item.incidence = _percent(item.poor_persons, item.registered_persons)
-    item.monitored_share = _percent(item.monitored_persons, item.registered_persons)
+    item.incidence = percent(item.poor_persons, item.registered_persons)
+    item.monitored_share = percent(item.monitored_persons, item.registered_persons)
     item.incidence_max = p.incidence_max_west if west else p.incidence_max_east_central
     if item.incidence is not None and item.incidence_max is not None:
         # Villages and townships exit "below" the line; counties are judged by the
@@ -192,13 +194,13 @@ def _compare(item: AreaIndicators, p: Policy, west: bool) -> None:
 
 def county_exit(item: AreaIndicators, evaluation, p: Policy, west: bool) -> dict:
     """The four county exit indicators from the incidence and an evaluation record."""
-    comprehensive = _percent(
+    comprehensive = percent(
         item.poor_persons + evaluation.missed_persons + evaluation.wrong_exit_persons,
         item.registered_persons,
     )
-    wrong = _percent(evaluation.wrong_exit_persons, evaluation.sampled_exited_persons)
-    missed = _percent(evaluation.missed_persons, evaluation.sampled_other_persons)
-    approval = _percent(evaluation.approving_households, evaluation.surveyed_households)
+    wrong = percent(evaluation.wrong_exit_persons, evaluation.sampled_exited_persons)
+    missed = percent(evaluation.missed_persons, evaluation.sampled_other_persons)
+    approval = percent(evaluation.approving_households, evaluation.surveyed_households)
     incidence_max = p.incidence_max_west if west else p.incidence_max_east_central
 
     def check(value, limit, at_most=True):

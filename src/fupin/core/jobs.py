@@ -3,17 +3,24 @@ in the worker process (`fupin worker`) and reports progress on the row."""
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fupin.core import audit
 from fupin.core.models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @transaction.atomic
@@ -72,3 +79,30 @@ def save_upload(upload) -> Path:
         for chunk in upload.chunks():
             out.write(chunk)
     return path
+
+
+def run_upload(
+    job_id, path: Path, run: Callable[[], T], *, refused: tuple[type[Exception], ...]
+) -> T | None:
+    """Run a job's import of an uploaded file, which is removed afterwards whatever happens.
+    A file the import refuses as a whole (``refused``) fails the job with the import's own
+    message and gives None; any other error fails it as "nothing written" and goes on to the
+    worker's log."""
+    try:
+        return run()
+    except refused as error:
+        message = getattr(error, "message", None) or str(error)
+        job_fail(job_id, message=_("无法导入：%(m)s") % {"m": message})
+        return None
+    except Exception as error:
+        logger.exception("job %s failed", job_id)
+        job_fail(job_id, message=_("导入失败，未写入任何数据：%(e)s") % {"e": error})
+        raise
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def report_path(name: str) -> Path:
+    """Where a job keeps the report file it offers for download."""
+    settings.FUPIN_EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    return settings.FUPIN_EXPORT_DIR / name

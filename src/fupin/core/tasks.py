@@ -4,7 +4,6 @@ import json
 import logging
 from datetime import date
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -65,10 +64,9 @@ def audit_export(job_id: str) -> None:
         entries = selectors.audit_search(actor=job.owner, **audit_filters(job.params))
         total = entries.count()
         jobs.job_running(job_id, total=total)
-        settings.FUPIN_EXPORT_DIR.mkdir(parents=True, exist_ok=True)
         name = f"audit-{job.pk}.csv"
         written = 0
-        with open(settings.FUPIN_EXPORT_DIR / name, "w", encoding="utf-8", newline="") as out:
+        with open(jobs.report_path(name), "w", encoding="utf-8", newline="") as out:
             for index, line in enumerate(
                 csv_rows(audit_export_header(), audit_export_rows(entries))
             ):

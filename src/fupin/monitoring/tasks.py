@@ -37,9 +37,7 @@ def warnings_import(job_id: str) -> None:
     and keep the report with the upload."""
     from pathlib import Path
 
-    from django.conf import settings
     from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
 
     from fupin.core import jobs
     from fupin.core.models import Job
@@ -54,28 +52,23 @@ def warnings_import(job_id: str) -> None:
     def progress(stage: str, done: int = 0, total: int = 0) -> None:
         jobs.job_progress(job_id, done=done, total=total or None)
 
-    try:
-        result = run(
+    result = jobs.run_upload(
+        job_id,
+        path,
+        lambda: run(
             department=params["department"],
             path=path,
             actor=job.owner,
             filename=params.get("filename"),
             progress=progress,
-        )
-    except (SpreadsheetError, PermissionDenied) as error:
-        message = getattr(error, "message", None) or str(error)
-        jobs.job_fail(job_id, message=_("无法导入：%(m)s") % {"m": message})
+        ),
+        refused=(SpreadsheetError, PermissionDenied),
+    )
+    if result is None:
         return
-    except Exception as error:
-        logger.exception("warnings import %s failed", job_id)
-        jobs.job_fail(job_id, message=_("导入失败，未写入任何数据：%(e)s") % {"e": error})
-        raise
-    finally:
-        path.unlink(missing_ok=True)
     report_name = ""
     if result.problems or result.unknown_columns:
-        settings.FUPIN_EXPORT_DIR.mkdir(parents=True, exist_ok=True)
         report_name = f"warnings-report-{result.upload.pk}.xlsx"
-        result.write_report(settings.FUPIN_EXPORT_DIR / report_name)
+        result.write_report(jobs.report_path(report_name))
         type(result.upload).objects.filter(pk=result.upload.pk).update(report_file=report_name)
     jobs.job_finish(job_id, result_file=report_name, message=warnings_summary(result))

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import logging
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -12,8 +10,6 @@ from fupin.core import jobs
 from fupin.core.import_report import write_report
 from fupin.core.models import Job
 from fupin.registry.importing import ImportFileError, import_households
-
-logger = logging.getLogger(__name__)
 
 
 def summary_text(result) -> str:
@@ -45,29 +41,25 @@ def household_import(job_id: str) -> None:
         )
 
     jobs.job_running(job_id)
-    try:
-        result = import_households(
+    result = jobs.run_upload(
+        job_id,
+        path,
+        lambda: import_households(
             path=path,
             actor=job.owner,
             dry_run=params.get("dry_run", False),
             as_of=date.fromisoformat(params["as_of"]) if params.get("as_of") else None,
             filename=params.get("filename"),
             progress=progress,
-        )
-    except ImportFileError as error:
-        jobs.job_fail(job_id, message=_("无法导入：%(m)s") % {"m": error.message})
+        ),
+        refused=(ImportFileError,),
+    )
+    if result is None:
         return
-    except Exception as error:
-        logger.exception("household import %s failed", job_id)
-        jobs.job_fail(job_id, message=_("导入失败，未写入任何数据：%(e)s") % {"e": error})
-        raise
-    finally:
-        path.unlink(missing_ok=True)
     report_name = ""
     if result.problems or result.unknown_columns:
-        settings.FUPIN_EXPORT_DIR.mkdir(parents=True, exist_ok=True)
         report_name = f"import-report-{job.pk}.xlsx"
-        write_report(result, settings.FUPIN_EXPORT_DIR / report_name)
+        write_report(result, jobs.report_path(report_name))
     prefix = _("（试导入，未写入）") if params.get("dry_run") else ""
     jobs.job_finish(job_id, result_file=report_name, message=prefix + summary_text(result))
     if result.written and not params.get("dry_run"):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fupin.core import bulk
@@ -78,3 +78,44 @@ def test_columns_of_different_lengths_are_refused(household):
 def test_a_column_the_model_lacks_is_refused(household):
     with pytest.raises(ValueError, match="no column"):
         bulk.insert_columns(Person, {"nickname": pa.array(["a"])}, with_id=False)
+
+
+def _event_rows(household, kinds: list[str]):
+    maker = bulk.RowMaker(HouseholdEvent, with_id=False)
+    now = timezone.now()
+    return maker, [
+        maker.make(household_id=household.pk, kind=kind, date=date(2026, 1, 1), recorded_at=now)
+        for kind in kinds
+    ]
+
+
+def test_rows_copied_behind_are_there_for_the_next_statement(household):
+    maker, rows = _event_rows(household, ["imported"] * 3)
+    before = HouseholdEvent.objects.filter(household=household).count()
+    with transaction.atomic(), bulk.copying_behind():
+        bulk.insert(maker, rows)
+        bulk.insert_columns(
+            HouseholdEvent,
+            {
+                "household_id": pa.array([household.pk], pa.int64()),
+                "kind": pa.array(["correction"]),
+                "date": pa.array([date(2026, 1, 2)], pa.date32()),
+                "recorded_at": pa.array([timezone.now()], pa.timestamp("us", tz="UTC")),
+                "details": pa.array(["{}"]),
+            },
+            with_id=False,
+        )
+        # The ORM's next statement waits for both COPYs, whichever thread sent them.
+        assert HouseholdEvent.objects.filter(household=household).count() == before + 4
+    assert HouseholdEvent.objects.filter(household=household, kind="correction").count() == 1
+
+
+def test_a_copy_that_fails_behind_fails_the_block_and_sends_nothing_after(household):
+    maker, rows = _event_rows(household, ["imported"])
+    rows[0][maker.index["household_id"]] = None  # NOT NULL: the server refuses the COPY
+    _maker, later = _event_rows(household, ["correction"])
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.copying_behind():
+        bulk.insert(maker, rows)
+        bulk.insert(maker, later)
+        HouseholdEvent.objects.count()  # the first statement after it reports the failure
+    assert not HouseholdEvent.objects.filter(household=household, kind="correction").exists()

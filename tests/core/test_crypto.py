@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import secrets
 
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -113,6 +114,13 @@ def test_batch_functions_give_what_the_scalar_ones_give(keys, values):
     assert crypto.decrypt_many(crypto.encrypt_many(values)) == values
     assert [crypto.decrypt(token) for token in crypto.encrypt_many(values)] == values
     assert crypto.lookup_hash_many(values) == [crypto.lookup_hash(value) for value in values]
+
+
+@hypothesis_settings(shared_keys, deadline=None)  # the first call starts DuckDB
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40)), max_size=30))
+def test_a_column_of_text_hashes_as_each_value_does_and_null_stays_null(keys, values):
+    hashes = crypto.lookup_hash_array(pa.array(values, pa.string())).to_pylist()
+    assert hashes == [None if v is None else crypto.lookup_hash(v) for v in values]
 
 
 def test_a_batch_gets_a_distinct_nonce_for_every_value(keys):

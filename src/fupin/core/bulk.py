@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -121,20 +123,104 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+class _Sender:
+    """COPYs sent from a second thread, on the same PostgreSQL connection and so in the same
+    transaction, while this thread prepares the next rows: Python and the server work at
+    the same time instead of in turn. psycopg holds the connection's lock for a whole COPY,
+    so nothing can interleave with one; ``drain`` keeps the order, waiting for the COPYs
+    handed over so far before this thread sends anything else."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.jobs: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.thread = threading.Thread(target=self._run, name="fupin-copy", daemon=True)
+        self.thread.start()
+
+    def put(self, sql: str, feed: Callable) -> None:
+        self.jobs.put((sql, feed))
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            try:
+                if self.error is None and not self.cancelled:
+                    sql, feed = job
+                    with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+                        feed(copy)
+            except BaseException as error:  # handed to the main thread by drain()
+                self.error = error
+            finally:
+                self.jobs.task_done()
+        self.jobs.task_done()
+
+    def drain(self) -> None:
+        self.jobs.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            self.cancelled = True  # the transaction has failed: send nothing more
+            with connection.wrap_database_errors:  # as Django's own exceptions
+                raise error
+
+    def before_statement(self, execute, sql, params, many, context):
+        self.drain()
+        return execute(sql, params, many, context)
+
+    def stop(self) -> None:
+        self.cancelled = True
+        self.jobs.put(None)
+        self.thread.join()
+
+
+@contextmanager
+def copying_behind() -> Iterator[None]:
+    """Within this block, on PostgreSQL, :func:`insert` and :func:`insert_columns` hand their
+    COPY to a second thread and return at once; every other statement of this thread first
+    waits for them, and so does the block's end. A failed COPY raises at the next statement
+    or at the end, and the transaction rolls back. Must run inside a transaction. Rows
+    handed to a COPY must not change afterwards."""
+    if connection.vendor != "postgresql" or getattr(connection, "fupin_sender", None):
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("copying_behind() needs a transaction")
+    sender = _Sender(connection.connection)
+    connection.fupin_sender = sender
+    try:
+        with connection.execute_wrapper(sender.before_statement):
+            yield
+            sender.drain()
+    finally:
+        connection.fupin_sender = None
+        sender.stop()
+
+
+def _copy(sql: str, feed: Callable) -> None:
+    """Run a COPY whose data ``feed(copy)`` writes: now, or behind (:func:`copying_behind`)."""
+    sender = getattr(connection, "fupin_sender", None)
+    if sender is not None:
+        sender.put(sql, feed)
+        return
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        feed(copy)
+
+
 def insert(maker: RowMaker, rows: list[Sequence]) -> int:
     if not rows:
         return 0
     vendor = connection.vendor
     columns = ", ".join(f'"{c}"' for c in maker.columns)
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            with cursor.cursor.copy(f'COPY "{maker.table}" ({columns}) FROM STDIN') as copy:
-                for row in _prepare(maker, rows, vendor):
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in maker.columns)
-            sql = f'INSERT INTO "{maker.table}" ({columns}) VALUES ({marks})'  # noqa: S608
-            cursor.cursor.executemany(sql, _prepare(maker, rows, vendor))
+    if vendor == "postgresql":
+        _copy_table(maker.table, _rows_as_table(maker, rows))
+        return len(rows)
+    marks = ", ".join("?" for _ in maker.columns)
+    sql = f'INSERT INTO "{maker.table}" ({columns}) VALUES ({marks})'  # noqa: S608
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.executemany(sql, _prepare(maker, rows, vendor))
     return len(rows)
 
 
@@ -167,25 +253,79 @@ def insert_columns(
         names.append(field.column)
         arrays.append(array)
     table = pa.table(dict(zip(names, arrays, strict=True)))
+    if connection.vendor == "postgresql":
+        _copy_table(maker.table, table)
+        return n
     quoted = ", ".join(f'"{c}"' for c in names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            table = _bytea_as_text(table)
-            options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
-            sql = f'COPY "{maker.table}" ({quoted}) FROM STDIN WITH (FORMAT csv)'
-            with cursor.cursor.copy(sql) as copy:
-                for batch in table.to_batches(max_chunksize=COPY_BATCH):
-                    buffer = io.BytesIO()
-                    # Strings are always quoted and NULLs never: COPY's CSV tells "" from NULL.
-                    pa_csv.write_csv(batch, buffer, options)
-                    copy.write(buffer.getbuffer())
-        else:
-            marks = ", ".join("?" for _ in names)
-            sql = f'INSERT INTO "{maker.table}" ({quoted}) VALUES ({marks})'  # noqa: S608
-            for batch in table.to_batches(max_chunksize=COPY_BATCH):
-                values = [_sqlite_column(column) for column in batch.columns]
-                cursor.cursor.executemany(sql, zip(*values, strict=True))
+    marks = ", ".join("?" for _ in names)
+    sql = f'INSERT INTO "{maker.table}" ({quoted}) VALUES ({marks})'  # noqa: S608
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        for batch in table.to_batches(max_chunksize=COPY_BATCH):
+            values = [_sqlite_column(column) for column in batch.columns]
+            cursor.cursor.executemany(sql, zip(*values, strict=True))
     return n
+
+
+def _copy_table(db_table: str, table: pa.Table) -> None:
+    """COPY an Arrow table (columns named as the database's) as CSV written by Arrow, which
+    needs no Python step per row and lets go of the interpreter while it writes, so a COPY
+    sent behind (:func:`copying_behind`) hardly slows this thread."""
+    quoted = ", ".join(f'"{name}"' for name in table.column_names)
+
+    def feed(copy):
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+        for batch in _bytea_as_text(table).to_batches(max_chunksize=COPY_BATCH):
+            buffer = io.BytesIO()
+            # Strings are always quoted and NULLs never: COPY's CSV tells "" from NULL.
+            pa_csv.write_csv(batch, buffer, options)
+            copy.write(buffer.getbuffer())
+
+    _copy(f'COPY "{db_table}" ({quoted}) FROM STDIN WITH (FORMAT csv)', feed)
+
+
+_ARROW_TYPES = {
+    **dict.fromkeys(
+        [
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+            "IntegerField",
+            "BigIntegerField",
+            "SmallIntegerField",
+            "PositiveIntegerField",
+            "PositiveBigIntegerField",
+            "PositiveSmallIntegerField",
+        ],
+        pa.int64(),
+    ),
+    "BooleanField": pa.bool_(),
+    "DateField": pa.date32(),
+    "DateTimeField": pa.timestamp("us", tz="UTC"),
+    "FloatField": pa.float64(),
+    "BinaryField": pa.binary(),
+}
+
+
+def _rows_as_table(maker: RowMaker, rows: list[Sequence]) -> pa.Table:
+    """Rows made by ``maker`` as Arrow columns of the fields' types. JSON goes as its text;
+    decimals and other values without an Arrow counterpart here as their text, which the
+    server parses as it would a literal."""
+    arrays = {}
+    to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per value
+    for field, values in zip(maker.fields, zip(*rows, strict=True), strict=True):
+        target = field.target_field if field.is_relation else field
+        kind = _ARROW_TYPES.get(target.get_internal_type())
+        if field.get_internal_type() == "JSONField":
+            array = pa.array([to_json(v) for v in values], pa.string())  # as _prepare does
+        elif kind is not None:
+            array = pa.array(values, kind)
+        else:
+            try:  # text, the usual case (choices are text too)
+                array = pa.array(values, pa.string())
+            except (pa.ArrowTypeError, pa.ArrowInvalid):  # decimals and the like
+                array = pa.array([None if v is None else str(v) for v in values], pa.string())
+        arrays[field.column] = array
+    return pa.table(arrays)
 
 
 def _bytea_as_text(table: pa.Table) -> pa.Table:
@@ -263,26 +403,66 @@ ORDER BY 1, 2"""
 
 @contextmanager
 def without_indexes(tables: Sequence[str], *, adding: int, largest: str) -> Iterator[bool]:
-    """Load ``adding`` rows into ``tables`` the way PostgreSQL's manual advises for populating
-    a database: drop their secondary indexes and the foreign keys between them, load, then
-    build the indexes in one sort each and check each foreign key in one join, instead of an
-    index insertion and a trigger per row. Uniqueness and every reference are checked all the
-    same (a violation fails the transaction); the price is that the tables are locked for
-    the load's length, so this is only done when the load at least doubles ``largest`` (a
-    county's first import) and adds at least ``FUPIN_IMPORT_FIRST_LOAD_PERSONS`` rows, and
-    only when the locks come within a few seconds. Must run inside a transaction. Yields
-    whether it did."""
+    """Load ``adding`` rows into ``tables`` the way both databases' manuals advise for
+    populating a database: drop their secondary indexes (on PostgreSQL also the foreign keys
+    between them), load, then build each index in one sort (and check each foreign key in one
+    join) instead of an index insertion (and a trigger) per row. Uniqueness and every
+    reference are checked all the same: a violation fails the transaction. Only done when the
+    load at least doubles ``largest`` (a county's first import) and adds at least
+    ``FUPIN_IMPORT_FIRST_LOAD_PERSONS`` rows; on PostgreSQL the tables are locked for the
+    load's length, so only when the locks come within a few seconds. Must run inside a
+    transaction. Yields whether it did."""
     threshold = settings.FUPIN_IMPORT_FIRST_LOAD_PERSONS
-    if connection.vendor != "postgresql" or not threshold or adding < threshold:
+    if not threshold or adding < threshold or adding < _rows_in(largest):
         yield False
         return
+    if connection.vendor == "postgresql":
+        rebuild = _take_down_postgresql(tables)
+    else:
+        rebuild = _take_down_sqlite(tables)
+    if rebuild is None:
+        yield False
+        return
+    yield True
+    rebuild()
+
+
+def _rows_in(table: str) -> float:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [largest])
-        # -1: never analysed, which a table that has seen a large load is not.
-        if adding < max(cursor.fetchone()[0], 0):
-            yield False
-            return
-        names = list(tables)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+            # -1: never analysed, which a table that has seen a large load is not.
+            return max(cursor.fetchone()[0], 0)
+        cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 (a table name of ours)
+        return cursor.fetchone()[0]
+
+
+def _take_down_sqlite(tables: Sequence[str]):
+    """SQLite: the import's transaction already holds the database's one write lock, and
+    readers keep their snapshot, so nobody waits on the dropped indexes. The indexes behind
+    UNIQUE columns (``sqlite_autoindex_…``, no SQL of their own) cannot be dropped and stay."""
+    marks = ", ".join("%s" for _ in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"  # noqa: S608
+            f" AND tbl_name IN ({marks}) ORDER BY tbl_name, name",
+            list(tables),
+        )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+
+    def rebuild():
+        with connection.cursor() as cursor:
+            for _name, sql in indexes:
+                cursor.execute(sql)
+
+    return rebuild
+
+
+def _take_down_postgresql(tables: Sequence[str]):
+    names = list(tables)
+    with connection.cursor() as cursor:
         cursor.execute(_FOREIGN_KEYS, [names, names])
         foreign_keys = cursor.fetchall()
         cursor.execute(_INDEXES, [names])
@@ -301,21 +481,25 @@ def without_indexes(tables: Sequence[str], *, adding: int, largest: str) -> Iter
                 cursor.execute("SET LOCAL lock_timeout = DEFAULT")
         except OperationalError as error:  # somebody holds the tables: load the usual way
             logger.info("first load with indexes kept: %s", error)
-            yield False
-            return
-    yield True
-    with connection.cursor() as cursor:
-        _fire_pending(cursor)
-        cursor.execute(
-            "SELECT set_config('maintenance_work_mem', %s, true)", [settings.FUPIN_PG_WORK_MEM]
-        )
-        for table, _index, constraint, index_def, definition in indexes:
-            if constraint:
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {definition}')
-            else:
-                cursor.execute(index_def)
-        for table, name, definition in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            return None
+
+    def rebuild():
+        with connection.cursor() as cursor:
+            _fire_pending(cursor)
+            cursor.execute(
+                "SELECT set_config('maintenance_work_mem', %s, true)", [settings.FUPIN_PG_WORK_MEM]
+            )
+            for table, _index, constraint, index_def, definition in indexes:
+                if constraint:
+                    cursor.execute(
+                        f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {definition}'
+                    )
+                else:
+                    cursor.execute(index_def)
+            for table, name, definition in foreign_keys:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+    return rebuild
 
 
 def _fire_pending(cursor) -> None:

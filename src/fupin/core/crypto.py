@@ -23,6 +23,8 @@ import hmac
 import os
 from typing import TYPE_CHECKING
 
+import duckdb
+import pyarrow as pa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -87,14 +89,20 @@ def _lookup_key() -> bytes:
 
 
 @functools.cache
-def _lookup_pads() -> tuple[hashlib._Hash, hashlib._Hash]:
-    # HMAC (RFC 2104) with its two padded-key blocks hashed once and copied per value: the
-    # same digest as hmac.digest(), in less than half the time over a million values,
-    # because the key is not set up again for every value.
+def _pad_blocks() -> tuple[bytes, bytes]:
+    # HMAC (RFC 2104): the key padded to SHA-256's block and mixed with the inner and the
+    # outer constant; HMAC(v) = SHA-256(outer || SHA-256(inner || v)).
     block = _lookup_key().ljust(hashlib.sha256().block_size, b"\0")
-    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in block))
-    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
-    return inner, outer
+    return bytes(byte ^ 0x36 for byte in block), bytes(byte ^ 0x5C for byte in block)
+
+
+@functools.cache
+def _lookup_pads() -> tuple[hashlib._Hash, hashlib._Hash]:
+    # The two padded blocks hashed once and copied per value: the same digest as
+    # hmac.digest(), in less than half the time over many values, because the key is not
+    # set up again for every value.
+    inner, outer = _pad_blocks()
+    return hashlib.sha256(inner), hashlib.sha256(outer)
 
 
 def reset_keys() -> None:
@@ -102,6 +110,7 @@ def reset_keys() -> None:
     _field_cipher.cache_clear()
     _lookup_key.cache_clear()
     _lookup_pads.cache_clear()
+    _pad_blocks.cache_clear()
 
 
 def encrypt(plaintext: str) -> bytes:
@@ -160,6 +169,23 @@ def lookup_hash(value: str) -> str:
     value always gives the same hash. It hashes the exact string, so normalise first (for an
     ID number, :func:`fupin.core.idnumbers.normalise` or the parsed number)."""
     return lookup_hash_many([value])[0]
+
+
+def lookup_hash_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """:func:`lookup_hash` for a column of text, null staying null: the same HMAC, with
+    DuckDB's SHA-256 working through the column on every core. A county's import hashes a
+    million ID numbers; one at a time in Python that took seconds."""
+    inner, outer = _pad_blocks()
+    connection = duckdb.connect()
+    try:
+        connection.register("column_values", pa.table({"v": values}))
+        result = connection.sql(
+            "SELECT sha256($outer || unhex(sha256($inner || encode(v)))) AS h FROM column_values",
+            params={"inner": inner, "outer": outer},
+        ).to_arrow_table()
+    finally:
+        connection.close()
+    return result.column("h").combine_chunks()
 
 
 def lookup_hash_many(values: Iterable[str]) -> list[str]:

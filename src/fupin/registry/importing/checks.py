@@ -3,19 +3,20 @@ every row of the household; person-level ones only their row; warnings reject no
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fupin.core import crypto, scope
 from fupin.core.import_report import Problem
 from fupin.regions.models import Region
 from fupin.registry import choices as c
 from fupin.registry.check_rules import check_rules
-from fupin.registry.importing.lookups import chunks, households_by_key
+from fupin.registry.importing.lookups import Keys, households_by_key
 from fupin.registry.importing.staging import Staged
 from fupin.registry.models import Person
 from fupin.registry.template import BY_HEADER, HOUSEHOLD_COLUMNS
@@ -25,7 +26,8 @@ INCOME_COLUMNS = [col for col in HOUSEHOLD_COLUMNS if col.level == "income"]
 
 @dataclass
 class Rows:
-    """The staged columns as Python lists (what the later stages iterate over)."""
+    """The staged columns as Python lists (what the later stages iterate over), and as Arrow
+    arrays the checks that look at every row use."""
 
     n: int
     key: list[tuple[str, str] | None]
@@ -33,10 +35,23 @@ class Rows:
     id_hash: list[str | None]
     age: list[int | None]
     birth: list[date | None]
-    sex: list[str | None]
-    id_kind: list[str | None]
+    # "county|number" (null where ``key`` is None), the ID hash and the age, as Arrow arrays.
+    key_text: pa.Array
+    id_hash_array: pa.Array
+    ages: pa.Array
     rejected: set[int] = field(default_factory=set)
     households_rejected: set[tuple[str, str]] = field(default_factory=set)
+
+    def indices(self, mask: pa.Array) -> list[int]:
+        """The rows where ``mask`` is true (null counts as false)."""
+        return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
+
+    def of_keys(self, keys: set[tuple[str, str]]) -> list[int]:
+        """The rows of these households."""
+        if not keys:
+            return []
+        texts = pa.array(sorted(f"{county}|{number}" for county, number in keys), pa.string())
+        return self.indices(pc.is_in(self.key_text, value_set=texts))
 
 
 def to_rows(staged: Staged, *, today: date) -> Rows:
@@ -46,9 +61,9 @@ def to_rows(staged: Staged, *, today: date) -> Rows:
         if "." in target and target != "person.parsed_id"
     }
     parsed = staged.columns["person.parsed_id"]
-    resident = parsed.column("resident_number").to_pylist()
-    hashes = crypto.lookup_hash_many([r or "" for r in resident])
-    births = parsed.column("birth_date").to_pylist()
+    hashes = crypto.lookup_hash_array(parsed.column("resident_number"))
+    births = parsed.column("birth_date").combine_chunks()
+    ages = _ages(births, today)
     region = values["household.region"]
     number = values["household.number"]
     key = [(r[:6], n) if r and n else None for r, n in zip(region, number, strict=True)]
@@ -56,18 +71,29 @@ def to_rows(staged: Staged, *, today: date) -> Rows:
         n=staged.rows,
         key=key,
         values=values,
-        id_hash=[h if r else None for h, r in zip(hashes, resident, strict=True)],
-        age=[_age(b, today) for b in births],
-        birth=births,
-        sex=parsed.column("sex").to_pylist(),
-        id_kind=parsed.column("kind").to_pylist(),
+        id_hash=hashes.to_pylist(),
+        age=ages.to_pylist(),
+        birth=births.to_pylist(),
+        key_text=_key_text(staged),
+        id_hash_array=hashes,
+        ages=ages,
     )
 
 
-def _age(birth: date | None, today: date) -> int | None:
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+def _ages(births: pa.Array, today: date) -> pa.Array:
+    """Whole years at ``today``: one less while this year's birthday is still to come."""
+    birthday = pc.add(pc.multiply(pc.month(births), 100), pc.day(births))
+    to_come = pc.cast(pc.greater(birthday, today.month * 100 + today.day), pa.int64())
+    return pc.subtract(pc.subtract(today.year, pc.year(births)), to_come)
+
+
+def _key_text(staged: Staged) -> pa.Array:
+    """The household key as one text, "county|number", null where :func:`to_rows` has None."""
+    region = staged.columns["household.region"]
+    number = staged.columns["household.number"]
+    filled = pc.and_(pc.not_equal(region, ""), pc.not_equal(number, ""))
+    key = pc.binary_join_element_wise(pc.utf8_slice_codeunits(region, 0, 6), number, "|")
+    return pc.if_else(filled, key, None)
 
 
 def check(staged: Staged, rows: Rows, *, actor, today: date) -> None:
@@ -83,9 +109,7 @@ def check(staged: Staged, rows: Rows, *, actor, today: date) -> None:
     _heads(staged, rows)
     _warnings(staged, rows)
     # A household with any rejected household-level problem loses all its rows.
-    for i, key in enumerate(rows.key):
-        if key in rows.households_rejected:
-            rows.rejected.add(i)
+    rows.rejected.update(rows.of_keys(rows.households_rejected))
 
 
 def _reject(
@@ -105,55 +129,76 @@ def _household_consistency(staged: Staged, rows: Rows) -> None:
     ]
     if not columns or not rows.n:
         return
-    data = {"k": [f"{k[0]}|{k[1]}" if k else None for k in rows.key]}
+    # The cells as the file has them, straight from Arrow: no Python value per cell.
+    data = {"k": rows.key_text}
     for j, col in enumerate(columns):
-        data[f"c{j}"] = staged.raw[col.target].to_pylist()
+        data[f"c{j}"] = staged.raw[col.target]
     table = pa.table(data)
-    distinct = ", ".join(
-        f"count(DISTINCT coalesce(c{j}, '\x00')) AS d{j}" for j in range(len(columns))
+    # A column disagrees within a household when its least and greatest values differ
+    # (a blank counts as a value of its own): cheaper than counting distinct values.
+    differ = ", ".join(
+        f"min(coalesce(c{j}, '\x00')) <> max(coalesce(c{j}, '\x00')) AS d{j}"
+        for j in range(len(columns))
     )
-    having = " OR ".join(f"d{j} > 1" for j in range(len(columns)))
+    having = " OR ".join(f"d{j}" for j in range(len(columns)))
     con = duckdb.connect()
     con.register("t", table)
     # Only generated column aliases (c0, d0…) are interpolated, never file content.
-    query = f"SELECT k, {distinct} FROM t WHERE k IS NOT NULL GROUP BY k HAVING {having}"  # noqa: S608
+    query = f"SELECT k, {differ} FROM t WHERE k IS NOT NULL GROUP BY k HAVING {having}"  # noqa: S608
     conflicts = con.execute(query).fetchall()
     con.close()
-    if not conflicts:
-        return
-    bad = {row[0]: [columns[j].header for j, d in enumerate(row[1:]) if d > 1] for row in conflicts}
-    for i, key in enumerate(rows.key):
-        if key and f"{key[0]}|{key[1]}" in bad:
-            for header in bad[f"{key[0]}|{key[1]}"]:
-                _reject(
-                    staged,
-                    rows,
-                    i,
-                    header,
-                    staged.raw[BY_HEADER[header].target][i].as_py(),
-                    f"同一户（户编号 {key[1]}）各行的“{header}”不一致",
-                    household=True,
-                )
+    bad = {
+        tuple(row[0].split("|", 1)): [columns[j].header for j, d in enumerate(row[1:]) if d]
+        for row in conflicts
+    }
+    for i in rows.of_keys(set(bad)):
+        key = rows.key[i]
+        for header in bad[key]:
+            _reject(
+                staged,
+                rows,
+                i,
+                header,
+                staged.raw[BY_HEADER[header].target][i].as_py(),
+                f"同一户（户编号 {key[1]}）各行的“{header}”不一致",
+                household=True,
+            )
 
 
 def _regions(staged: Staged, rows: Rows, *, actor) -> None:
-    codes = {r for r in rows.values["household.region"] if r}
+    """Each village code of the file is looked up once; only rows whose code fails are
+    visited. Codes that are not 12 digits were reported by the staging stage."""
+    region = staged.columns["household.region"]
+    codes = [c for c in pc.unique(region).to_pylist() if c and c.isdigit() and len(c) == 12]
     known = dict(Region.objects.filter(code__in=codes).values_list("code", "level"))
-    header = "行政区划代码"
-    for i, code in enumerate(rows.values["household.region"]):
-        if not code or not code.isdigit() or len(code) != 12:
-            continue  # already reported by the staging stage
+    failing: dict[str, str] = {}
+    for code in codes:
         if code not in known:
-            _reject(staged, rows, i, header, code, "行政区划代码在系统中不存在", household=True)
+            failing[code] = "行政区划代码在系统中不存在"
         elif known[code] not in ("village", "group"):
-            _reject(staged, rows, i, header, code, "行政区划代码应为村（社区）级", household=True)
+            failing[code] = "行政区划代码应为村（社区）级"
         elif actor is not None and not scope.region_in_scope(actor, code):
-            _reject(staged, rows, i, header, code, "该村不在您的管辖范围内", household=True)
+            failing[code] = "该村不在您的管辖范围内"
+    if not failing:
+        return
+    for i in rows.indices(pc.is_in(region, value_set=pa.array(sorted(failing), pa.string()))):
+        code = rows.values["household.region"][i]
+        _reject(staged, rows, i, "行政区划代码", code, failing[code], household=True)
 
 
 def _person_rules(staged: Staged, rows: Rows, *, today: date) -> None:
+    """Rules within a row, each worked out for the whole file as an Arrow mask: only the rows
+    that break one are visited in Python."""
     rules = check_rules()
-    v = rows.values
+    col = staged.columns
+    ages, each = rows.ages, rows.indices
+
+    def blank(target: str) -> pa.Array:
+        values = col[target]
+        if pa.types.is_string(values.type):
+            return pc.fill_null(pc.equal(values, ""), True)
+        return pc.is_null(values)
+
     # (column header, target, from age, to age): a value the template requires at these ages.
     required_by_age = [
         (
@@ -169,114 +214,110 @@ def _person_rules(staged: Staged, rows: Rows, *, today: date) -> None:
             rules.school_required_to_age,
         ),
     ]
-    for i in range(rows.n):
-        age = rows.age[i]
-        if age is not None:
-            for header, column, low, high in required_by_age:
-                if low <= age <= high and not v[column][i]:
-                    _reject(
-                        staged, rows, i, header, "", f"{age} 岁，{header}必填（{low}–{high} 岁）"
-                    )
-        death = v["person.death_date"][i]
-        if death is not None:
-            if death > today:
-                _reject(staged, rows, i, "死亡日期", death, "死亡日期不能晚于今天")
-            elif rows.birth[i] and death < rows.birth[i]:
-                _reject(staged, rows, i, "死亡日期", death, "死亡日期早于出生日期")
-        if v["person.disability_level"][i] and v["person.health"][i] != c.Health.DISABLED:
-            _reject(
-                staged,
-                rows,
-                i,
-                "残疾等级",
-                v["person.disability_level"][i],
-                "填写了残疾等级，健康状况应为“残疾”",
-            )
-        income_filled = any(
-            v[col.target][i] is not None for col in INCOME_COLUMNS if col.name != "year"
+    for header, target, low, high in required_by_age:
+        within = pc.and_(pc.greater_equal(ages, low), pc.less_equal(ages, high))
+        for i in each(pc.and_(within, blank(target))):
+            age = rows.age[i]
+            _reject(staged, rows, i, header, "", f"{age} 岁，{header}必填（{low}–{high} 岁）")
+    death, birth = col["person.death_date"], col["person.parsed_id"].column("birth_date")
+    after_today = pc.greater(death, pa.scalar(today, pa.date32()))
+    for i in each(after_today):
+        _reject(
+            staged, rows, i, "死亡日期", rows.values["person.death_date"][i], "死亡日期不能晚于今天"
         )
-        if income_filled and v["income.year"][i] is None:
-            _reject(staged, rows, i, "收入年度", "", "填写了收入，收入年度必填", household=True)
-        kind = v["household.household_type"][i]
-        if kind in c.POOR_TYPES and not v["household.main_cause"][i]:
-            _reject(
-                staged, rows, i, "主要致贫原因", "", "贫困户必须填写主要致贫原因", household=True
-            )
-        ident, exit_year = v["household.identification_year"][i], v["household.exit_year"][i]
-        if ident and exit_year and exit_year < ident:
-            _reject(
-                staged,
-                rows,
-                i,
-                "脱贫年度",
-                exit_year,
-                f"脱贫年度早于识别年度 {ident}",
-                household=True,
-            )
-        if kind == c.HouseholdType.EXITED and not exit_year:
-            _reject(staged, rows, i, "脱贫年度", "", "脱贫户必须填写脱贫年度", household=True)
-        main, others = v["household.main_cause"][i], v["household.other_causes"][i] or []
-        if main and main in others:
-            _reject(
-                staged,
-                rows,
-                i,
-                "其他致贫原因",
-                "、".join(others),
-                "其他致贫原因不能与主要致贫原因相同",
-                household=True,
-            )
+    for i in each(pc.and_(pc.invert(pc.fill_null(after_today, False)), pc.less(death, birth))):
+        _reject(
+            staged, rows, i, "死亡日期", rows.values["person.death_date"][i], "死亡日期早于出生日期"
+        )
+    level = col["person.disability_level"]
+    not_disabled = pc.fill_null(pc.not_equal(col["person.health"], str(c.Health.DISABLED)), True)
+    for i in each(pc.and_(pc.fill_null(pc.not_equal(level, 0), False), not_disabled)):
+        _reject(staged, rows, i, "残疾等级", level[i].as_py(), "填写了残疾等级，健康状况应为“残疾”")
+    income_filled = pa.repeat(False, rows.n)
+    for column in INCOME_COLUMNS:
+        if column.name != "year":
+            income_filled = pc.or_(income_filled, pc.is_valid(col[column.target]))
+    for i in each(pc.and_(income_filled, pc.is_null(col["income.year"]))):
+        _reject(staged, rows, i, "收入年度", "", "填写了收入，收入年度必填", household=True)
+    kind = col["household.household_type"]
+    poor = pc.is_in(kind, value_set=pa.array(sorted(map(str, c.POOR_TYPES)), pa.string()))
+    for i in each(pc.and_(poor, blank("household.main_cause"))):
+        _reject(staged, rows, i, "主要致贫原因", "", "贫困户必须填写主要致贫原因", household=True)
+    ident, exit_year = col["household.identification_year"], col["household.exit_year"]
+    for i in each(pc.less(exit_year, ident)):
+        _reject(
+            staged,
+            rows,
+            i,
+            "脱贫年度",
+            exit_year[i].as_py(),
+            f"脱贫年度早于识别年度 {ident[i].as_py()}",
+            household=True,
+        )
+    for i in each(pc.and_(pc.equal(kind, str(c.HouseholdType.EXITED)), pc.is_null(exit_year))):
+        _reject(staged, rows, i, "脱贫年度", "", "脱贫户必须填写脱贫年度", household=True)
+    # A main cause repeated among the other causes: each listed cause beside its row's main.
+    others = col["household.other_causes"]
+    parents = pc.list_parent_indices(others)
+    repeated = pc.equal(pc.list_flatten(others), col["household.main_cause"].take(parents))
+    for i in pc.unique(pc.filter(parents, pc.fill_null(repeated, False))).to_pylist():
+        _reject(
+            staged,
+            rows,
+            i,
+            "其他致贫原因",
+            "、".join(others[i].as_py()),
+            "其他致贫原因不能与主要致贫原因相同",
+            household=True,
+        )
+
+
+def _positions(n: int) -> pa.Array:
+    return pa.array(np.arange(n, dtype=np.int64))
 
 
 def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
     header = "证件号码"
-    first_row: dict[str, int] = {}
-    for i, id_hash in enumerate(rows.id_hash):
-        if id_hash is None:
-            continue
-        if id_hash in first_row:
-            j = first_row[id_hash]
-            same = rows.key[i] == rows.key[j]
+    persons = pa.table({"h": rows.id_hash_array, "i": _positions(rows.n)}).filter(
+        pc.is_valid(rows.id_hash_array)
+    )
+    # Each person's first row in the file; any later row of the same person is refused.
+    firsts = persons.group_by("h", use_threads=False).aggregate([("i", "min")])
+    again = persons.join(firsts, "h").filter(pc.not_equal(pc.field("i"), pc.field("i_min")))
+    for i, j in zip(again["i"].to_pylist(), again["i_min"].to_pylist(), strict=True):
+        same = rows.key[i] == rows.key[j]
+        _reject(
+            staged,
+            rows,
+            i,
+            header,
+            rows.values["person.id_number"][i],
+            f"与第 {staged.row_numbers[j]} 行是同一人"
+            + ("（同户重复）" if same else "，一人不能同时属于两户"),
+        )
+    existing = {
+        h: (county, number, name)
+        for h, county, number, name in Person.objects.filter(
+            id_hash__any_of=Keys(firsts["h"].to_pylist()), household__isnull=False
+        ).values_list(
+            "id_hash", "household__county_code", "household__number", "household__region__name"
+        )
+    }
+    if not existing:
+        return
+    known = firsts.filter(pc.is_in(firsts["h"], value_set=pa.array(list(existing), pa.string())))
+    for id_hash, i in zip(known["h"].to_pylist(), known["i_min"].to_pylist(), strict=True):
+        county, number, village = existing[id_hash]
+        if rows.key[i] is not None and (county, number) != rows.key[i]:
             _reject(
                 staged,
                 rows,
                 i,
                 header,
                 rows.values["person.id_number"][i],
-                f"与第 {staged.row_numbers[j]} 行是同一人"
-                + ("（同户重复）" if same else "，一人不能同时属于两户"),
+                f"该人员已是{village}户编号 {number} 的成员，"
+                "一人不能同时属于两户；请先在原户登记迁出",
             )
-        else:
-            first_row[id_hash] = i
-    existing = {}
-    hashes = list(first_row)
-    for chunk in chunks(hashes):
-        existing.update(
-            {
-                h: (county, number, name)
-                for h, county, number, name in Person.objects.filter(
-                    id_hash__any_of=chunk, household__isnull=False
-                ).values_list(
-                    "id_hash",
-                    "household__county_code",
-                    "household__number",
-                    "household__region__name",
-                )
-            }
-        )
-    for id_hash, i in first_row.items():
-        if id_hash in existing and rows.key[i] is not None:
-            county, number, village = existing[id_hash]
-            if (county, number) != rows.key[i]:
-                _reject(
-                    staged,
-                    rows,
-                    i,
-                    header,
-                    rows.values["person.id_number"][i],
-                    f"该人员已是{village}户编号 {number} 的成员，"
-                    "一人不能同时属于两户；请先在原户登记迁出",
-                )
 
 
 def _numbers_held_elsewhere(staged: Staged, rows: Rows) -> None:
@@ -284,13 +325,14 @@ def _numbers_held_elsewhere(staged: Staged, rows: Rows) -> None:
     household: updating it would change a household the row does not describe (and perhaps
     one outside the importer's scope). Moving a household between villages is an event of
     its own, not an import."""
-    keys = sorted({k for k in rows.key if k is not None})
+    keys = [tuple(k.split("|", 1)) for k in pc.unique(rows.key_text).to_pylist() if k]
     held = {
         key: (row["region_id"], row["region__name"])
         for key, row in households_by_key(keys, ["region_id", "region__name"]).items()
     }
-    for i, key in enumerate(rows.key):
-        if key in held and held[key][0] != rows.values["household.region"][i]:
+    for i in rows.of_keys(set(held)):
+        key = rows.key[i]
+        if held[key][0] != rows.values["household.region"][i]:
             region, name = held[key]
             _reject(
                 staged,
@@ -303,39 +345,50 @@ def _numbers_held_elsewhere(staged: Staged, rows: Rows) -> None:
             )
 
 
+def _households(staged: Staged, rows: Rows) -> pa.Table:
+    """One row per file row with a household key: its key, position, and whether it is the
+    head, for grouping by household."""
+    relation = staged.columns["person.relation"]
+    table = pa.table(
+        {
+            "k": rows.key_text,
+            "i": _positions(rows.n),
+            "head": pc.fill_null(pc.equal(relation, str(c.Relation.HEAD)), False),
+        }
+    )
+    return table.filter(pc.is_valid(rows.key_text))
+
+
 def _heads(staged: Staged, rows: Rows) -> None:
-    heads: dict[tuple[str, str], list[int]] = defaultdict(list)
-    members: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, key in enumerate(rows.key):
-        if key is None:
-            continue
-        members[key].append(i)
-        if rows.values["person.relation"][i] == c.Relation.HEAD:
-            heads[key].append(i)
-    existing_heads = _existing_heads([k for k in members if not heads.get(k)])
-    for key, indices in members.items():
-        count = len(heads.get(key, []))
-        if count > 1:
-            for i in heads[key]:
-                _reject(
-                    staged,
-                    rows,
-                    i,
-                    "与户主关系",
-                    "户主",
-                    f"户编号 {key[1]} 有 {count} 个户主，应只有一个",
-                    household=True,
-                )
-        elif count == 0 and key not in existing_heads:
-            _reject(
-                staged,
-                rows,
-                indices[0],
-                "与户主关系",
-                "",
-                f"户编号 {key[1]} 没有户主",
-                household=True,
-            )
+    members = _households(staged, rows)
+    counts = members.group_by("k", use_threads=False).aggregate([("head", "sum"), ("i", "min")])
+    several = counts.filter(pc.greater(counts["head_sum"], 1))
+    count_of = dict(zip(several["k"].to_pylist(), several["head_sum"].to_pylist(), strict=True))
+    heads = members.filter(members["head"])
+    extra = heads.filter(pc.is_in(heads["k"], value_set=several["k"]))
+    for key_text, i in zip(extra["k"].to_pylist(), extra["i"].to_pylist(), strict=True):
+        _reject(
+            staged,
+            rows,
+            i,
+            "与户主关系",
+            "户主",
+            f"户编号 {rows.key[i][1]} 有 {count_of[key_text]} 个户主，应只有一个",
+            household=True,
+        )
+    none = counts.filter(pc.equal(counts["head_sum"], 0))
+    firsts = dict(
+        zip(
+            [tuple(k.split("|", 1)) for k in none["k"].to_pylist()],
+            none["i_min"].to_pylist(),
+            strict=True,
+        )
+    )
+    # A file may add members to a household whose head is already registered.
+    existing_heads = _existing_heads(list(firsts))
+    for key, i in firsts.items():
+        if key not in existing_heads:
+            _reject(staged, rows, i, "与户主关系", "", f"户编号 {key[1]} 没有户主", household=True)
 
 
 def _existing_heads(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -343,59 +396,71 @@ def _existing_heads(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
 
 
 def _warnings(staged: Staged, rows: Rows) -> None:
-    """Flags that a person should look at, without rejecting anything."""
+    """Flags that a person should look at, without rejecting anything. Worked out per
+    household of the rows not rejected so far, from the household's first such row."""
     rules = check_rules()
-    v = rows.values
-    by_household: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, key in enumerate(rows.key):
-        if key is not None and i not in rows.rejected:
-            by_household[key].append(i)
-    for indices in by_household.values():
-        first = indices[0]
-        parts = [
-            v[f"income.{p}"][first] for p in ("wages", "business", "property_income", "transfers")
-        ]
-        costs = v["income.business_costs"][first]
-        if all(p is not None for p in parts) and costs is not None and indices:
-            per_capita = (sum(parts) - costs) / len(indices)
-            if (
-                per_capita <= rules.min_per_capita_net_income
-                or per_capita > rules.max_per_capita_net_income
-            ):
-                _warn(
-                    staged,
-                    first,
-                    "工资性收入",
-                    f"{per_capita:.2f}",
-                    f"人均纯收入 {per_capita:.2f} 元，不在 {rules.min_per_capita_net_income:g}–"
-                    f"{rules.max_per_capita_net_income:g} 元之间，请核实",
-                )
-        if v["household.main_cause"][first] == c.Cause.ILLNESS and all(
-            v["person.health"][i] == c.Health.HEALTHY for i in indices
-        ):
-            _warn(
-                staged,
-                first,
-                "主要致贫原因",
-                "因病",
-                "主要致贫原因为因病，但全家成员健康状况均为健康，请核实",
-            )
-        if v["household.household_type"][first] == c.HouseholdType.POOR_TEKUN:
-            for i in indices:
-                age = rows.age[i]
-                if (
-                    age is not None
-                    and rules.working_age_from <= age <= rules.working_age_to
-                    and v["person.labour_capacity"][i]
-                    in (c.LabourCapacity.ORDINARY, c.LabourCapacity.SKILLED)
-                ):
-                    _warn(
-                        staged,
-                        i,
-                        "劳动能力",
-                        v["person.labour_capacity"][i],
-                        f"特困供养（五保）户有 {age} 岁有劳动能力的成员，请核实",
-                    )
+    col = staged.columns
+    kept = np.ones(rows.n, dtype=bool)
+    kept[list(rows.rejected)] = False
+    healthy = pc.fill_null(pc.equal(col["person.health"], str(c.Health.HEALTHY)), False)
+    members = pa.table({"k": rows.key_text, "i": _positions(rows.n), "healthy": healthy})
+    members = members.filter(pc.and_(pc.is_valid(rows.key_text), pa.array(kept)))
+    households = members.group_by("k", use_threads=False).aggregate(
+        [("i", "min"), ("i", "count"), ("healthy", "all")]
+    )
+    first = households["i_min"]
+
+    def at_first(target: str) -> pa.ChunkedArray:
+        return col[target].take(first)
+
+    # Per-capita net income as the row states it, summed in the order Python's sum() would.
+    net = pa.scalar(0.0)
+    for part in ("wages", "business", "property_income", "transfers"):
+        net = pc.add(net, at_first(f"income.{part}"))
+    net = pc.subtract(net, at_first("income.business_costs"))
+    per_capita = pc.divide(net, pc.cast(households["i_count"], pa.float64()))
+    outside = pc.or_(
+        pc.less_equal(per_capita, rules.min_per_capita_net_income),
+        pc.greater(per_capita, rules.max_per_capita_net_income),
+    )
+    for j in rows.indices(outside):
+        amount = per_capita[j].as_py()
+        _warn(
+            staged,
+            first[j].as_py(),
+            "工资性收入",
+            f"{amount:.2f}",
+            f"人均纯收入 {amount:.2f} 元，不在 {rules.min_per_capita_net_income:g}–"
+            f"{rules.max_per_capita_net_income:g} 元之间，请核实",
+        )
+    illness = pc.equal(at_first("household.main_cause"), str(c.Cause.ILLNESS))
+    for j in rows.indices(pc.and_(illness, households["healthy_all"])):
+        _warn(
+            staged,
+            first[j].as_py(),
+            "主要致贫原因",
+            "因病",
+            "主要致贫原因为因病，但全家成员健康状况均为健康，请核实",
+        )
+    # 特困供养 households are those that cannot work: a working-age member who can is odd.
+    tekun = pc.equal(col["household.household_type"], str(c.HouseholdType.POOR_TEKUN))
+    working_age = pc.and_(
+        pc.greater_equal(rows.ages, rules.working_age_from),
+        pc.less_equal(rows.ages, rules.working_age_to),
+    )
+    able = pc.is_in(
+        col["person.labour_capacity"],
+        value_set=pa.array([str(c.LabourCapacity.ORDINARY), str(c.LabourCapacity.SKILLED)]),
+    )
+    odd = pc.and_(pc.and_(tekun, working_age), pc.and_(able, pa.array(kept)))
+    for i in rows.indices(pc.and_(odd, pc.is_valid(rows.key_text))):
+        _warn(
+            staged,
+            i,
+            "劳动能力",
+            rows.values["person.labour_capacity"][i],
+            f"特困供养（五保）户有 {rows.age[i]} 岁有劳动能力的成员，请核实",
+        )
 
 
 def _warn(staged: Staged, i: int, header: str, value: str, message: str) -> None:

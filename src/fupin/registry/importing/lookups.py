@@ -1,59 +1,84 @@
 """Reading existing registry rows for a whole file: by (county, 户编号), the import's household
-key, and in batches that each database takes well.
+key, with every key of the file in one query.
 
-PostgreSQL gets the whole list as one array parameter (``= ANY(%s)``): a list of 5,000
-placeholders costs more to build and parse than the query takes to run, and a million of
-them would be ten thousand round trips. SQLite has no arrays and a limit on parameters, so
-it gets ``IN`` lists of ``BATCH``."""
+The list travels as one parameter that the server splits: ``string_to_array`` on PostgreSQL,
+``json_each`` on SQLite. A list of placeholders costs more to build and parse than the query
+takes to run, SQLite limits their number, and a million of them would be thousands of round
+trips. The list is wrapped in :class:`Keys` because Django looks at every element of a plain
+list as a possible expression, which at a million keys took seconds per query."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from django.db import connection
 from django.db.models import Field, ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.lookups import In
 
 from fupin.registry.models import Household
 
-BATCH = 5000
-
-
 # Joins a list into one text parameter; no registry key or hash contains it.
 _SEPARATOR = "\x1f"
 
 
-class _AnyOf:
-    """``field__any_of=[…]``: ``IN`` everywhere, one parameter on PostgreSQL.
+class Keys:
+    """Values for an ``__any_of`` lookup, passed through Django's query building as one
+    object (not a list, so not resolved element by element)."""
 
-    The list travels as one text split by the server (``string_to_array``): adapting a
-    Python list to a PostgreSQL array looks at every element on the client, which at a
-    million keys costs more than the query."""
+    __slots__ = ("values",)
+
+    def __init__(self, values: Iterable):
+        self.values = [v for v in dict.fromkeys(values) if v is not None]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+
+class _AnyOf:
+    """``field__any_of=Keys(…)``: one parameter, split by the server."""
 
     lookup_name = "any_of"
 
     def get_prep_lookup(self):
-        if self.rhs_is_direct_value() and connection.vendor == "postgresql":
-            return [v for v in dict.fromkeys(self.rhs) if v is not None]
+        if isinstance(self.rhs, Keys):
+            return self.rhs.values
         return super().get_prep_lookup()
 
-    def as_postgresql(self, compiler, connection):
-        if not self.rhs_is_direct_value():
+    def _one_parameter(self, compiler, connection, template: str, encode):
+        if not isinstance(self.rhs, list):
             return super().as_sql(compiler, connection)
+        if not self.rhs:
+            return "1 = 0", ()
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = [str(v) for v in self.rhs]
-        if not values:
-            return "FALSE", ()
-        joined = _SEPARATOR.join(values)
-        if joined.count(_SEPARATOR) != len(values) - 1:
-            raise ValueError("a lookup value contains the list separator")
+        return template.format(lhs=lhs), (*lhs_params, encode(self.rhs))
+
+    def as_postgresql(self, compiler, connection):
         cast = connection.ops.cast_data_types.get(
             self.lhs.output_field.get_internal_type(),
             self.lhs.output_field.cast_db_type(connection),
         )
-        return f"{lhs} = ANY(string_to_array(%s, E'\\x1f')::{cast}[])", (*lhs_params, joined)
+        template = "{lhs} = ANY(string_to_array(%s, E'\\x1f')::" + cast + "[])"
+        return self._one_parameter(compiler, connection, template, _joined)
+
+    def as_sqlite(self, compiler, connection):
+        template = "{lhs} IN (SELECT value FROM json_each(%s))"
+        return self._one_parameter(compiler, connection, template, json.dumps)
+
+
+def _joined(values: list) -> str:
+    texts = [str(v) for v in values]
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        raise ValueError("a lookup value contains the list separator")
+    return joined
 
 
 @Field.register_lookup
@@ -66,17 +91,6 @@ class RelatedAnyOf(_AnyOf, RelatedIn):
     pass
 
 
-def chunks(items: list, size: int = BATCH) -> Iterator[list]:
-    """Batches for ``__any_of`` lookups: all at once on PostgreSQL, ``size`` on SQLite."""
-    items = list(items)
-    if connection.vendor == "postgresql":
-        if items:
-            yield items
-        return
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def households_by_key(
     keys: Iterable[tuple[str, str]], fields: list[str], **filters
 ) -> dict[tuple[str, str], dict]:
@@ -86,8 +100,7 @@ def households_by_key(
         by_county[county].append(number)
     found = {}
     for county, numbers in by_county.items():
-        for chunk in chunks(numbers):
-            rows = Household.objects.filter(county_code=county, number__any_of=chunk, **filters)
-            for row in rows.values("number", *fields):
-                found[(county, row["number"])] = row
+        rows = Household.objects.filter(county_code=county, number__any_of=Keys(numbers), **filters)
+        for row in rows.values("number", *fields):
+            found[(county, row["number"])] = row
     return found

@@ -78,9 +78,12 @@ def import_households(
     # to find what it changes, so on a large load they can be built once afterwards.
     first_load = not (plan.existing or plan.rejoining or plan.changed_persons)
     with transaction.atomic():
-        with bulk.without_indexes(
-            TABLES, adding=len(plan.new_persons) if first_load else 0, largest="registry_person"
-        ) as first_load:
+        with (
+            bulk.without_indexes(
+                TABLES, adding=len(plan.new_persons) if first_load else 0, largest="registry_person"
+            ) as first_load,
+            bulk.copying_behind(),
+        ):
             touched = writing.write(staged, rows, plan, actor=actor, as_of=as_of, source=source)
         audit.record(
             actor=actor,

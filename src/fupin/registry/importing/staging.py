@@ -184,10 +184,13 @@ def _parse_multi(staged: Staged, column: Column, text: pa.Array) -> pa.Array:
             parsed[value] = (None, "其他致贫原因有重复")
         else:
             parsed[value] = ([labels[p] for p in parts], "")
-    values = [None if t is None else parsed[t][0] for t in text.to_pylist()]
-    for index, t in enumerate(text.to_pylist()):
-        if t is not None and parsed[t][0] is None:
-            staged.problems.append(
-                Problem(staged.row_numbers[index], column.header, t, parsed[t][1])
-            )
-    return pa.array([v if v is not None else [] for v in values], pa.list_(pa.string()))
+    # Each row takes its distinct value's parse by position (a blank or bad one the empty
+    # list after them), not in a loop over the rows.
+    distinct = pa.array(list(parsed), pa.string())
+    position = pc.fill_null(pc.index_in(text, value_set=distinct), len(parsed))
+    lists = pa.array([*(parsed[t][0] or [] for t in parsed), []], pa.list_(pa.string()))
+    bad = pa.array([t for t, (causes, _m) in parsed.items() if causes is None], pa.string())
+    rows = pc.indices_nonzero(pc.fill_null(pc.is_in(text, value_set=bad), False))
+    for index, t in zip(rows.to_pylist(), text.take(rows).to_pylist(), strict=True):
+        staged.problems.append(Problem(staged.row_numbers[index], column.header, t, parsed[t][1]))
+    return lists.take(position)

@@ -23,7 +23,7 @@ from fupin.core.import_report import Problem
 from fupin.registry import choices as c
 from fupin.registry.identity import phone_forms
 from fupin.registry.importing.checks import Rows
-from fupin.registry.importing.lookups import chunks, households_by_key
+from fupin.registry.importing.lookups import Keys, households_by_key
 from fupin.registry.importing.staging import Staged
 from fupin.registry.models import (
     Designation,
@@ -114,21 +114,20 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     v = rows.values
     accepted = [i for i in range(rows.n) if i not in rows.rejected]
     result = Plan(status=["rejected"] * rows.n)
-    existing = result.existing = _existing_households(sorted({rows.key[i] for i in accepted}))
+    existing = result.existing = _existing_households(dict.fromkeys(rows.key[i] for i in accepted))
     persons: dict[str, dict] = {}
-    for chunk in chunks([rows.id_hash[i] for i in accepted]):
-        for row in Person.objects.filter(id_hash__any_of=chunk).values(
-            "id", "id_hash", "household_id", "version", *PERSON_FIELDS
-        ):
-            persons[row["id_hash"]] = row
+    hashes = Keys(rows.id_hash[i] for i in accepted)
+    for row in Person.objects.filter(id_hash__any_of=hashes).values(
+        "id", "id_hash", "household_id", "version", *PERSON_FIELDS
+    ):
+        persons[row["id_hash"]] = row
     incomes: dict[tuple[int, int], dict] = {}
     if "income.year" in present and existing:
-        ids = sorted(h["id"] for h in existing.values())
-        for chunk in chunks(ids):
-            for row in HouseholdIncome.objects.filter(household_id__any_of=chunk).values(
-                "household_id", "year", *INCOME_FIELDS
-            ):
-                incomes[(row["household_id"], row["year"])] = row
+        ids = Keys(h["id"] for h in existing.values())
+        for row in HouseholdIncome.objects.filter(household_id__any_of=ids).values(
+            "household_id", "year", *INCOME_FIELDS
+        ):
+            incomes[(row["household_id"], row["year"])] = row
 
     household_fields = [f for f in HOUSEHOLD_FIELDS if f"household.{f}" in present]
     person_fields = [f for f in PERSON_FIELDS if f"person.{f}" in present]
@@ -186,15 +185,13 @@ def _type_changes_after_current(staged: Staged, rows: Rows, result: Plan, as_of:
     """A new 户类型 starts on ``as_of``, which must come after the current one's start:
     otherwise the file is older than the registry and would rewrite history."""
     ids = {result.existing[k]["id"]: k for k in result.type_changes}
-    starts = {}
-    for chunk in chunks(list(ids)):
-        starts.update(
-            Designation.objects.filter(
-                household_id__any_of=chunk,
-                category=c.DesignationCategory.POVERTY,
-                end__isnull=True,
-            ).values_list("household_id", "start")
-        )
+    starts = dict(
+        Designation.objects.filter(
+            household_id__any_of=Keys(ids),
+            category=c.DesignationCategory.POVERTY,
+            end__isnull=True,
+        ).values_list("household_id", "start")
+    )
     late = {ids[h]: start for h, start in starts.items() if as_of <= start}
     if not late:
         return
@@ -227,9 +224,13 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
 
     # New households, their 建档 events and designation histories.
     new_keys = list(p.new_households)
+    # Every id is taken before the first row is sent: on PostgreSQL the rows go behind
+    # (bulk.copying_behind), and any statement would wait for them.
+    ids = bulk.reserve_ids(Household, len(new_keys))
+    event_ids = bulk.reserve_ids(HouseholdEvent, len(new_keys) + len(p.changed_households))
+    person_ids = bulk.reserve_ids(Person, len(p.new_persons))
     member_start = _member_starts(rows, p, as_of)
     derived = _derived_for_new(rows, p, member_start)
-    ids = bulk.reserve_ids(Household, len(new_keys))
     household_rows, new_info = [], []
     maker = bulk.RowMaker(Household)
     household_fields = [f for f in HOUSEHOLD_FIELDS if f"household.{f}" in present]
@@ -263,7 +264,6 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
         )
     bulk.insert(maker, household_rows)
 
-    event_ids = bulk.reserve_ids(HouseholdEvent, len(new_keys) + len(p.changed_households))
     event_maker = bulk.RowMaker(HouseholdEvent)
     event_rows, event_of = [], {}
     for (pk, *_rest), event_pk in zip(new_info, event_ids, strict=False):
@@ -345,11 +345,10 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     if changed_ids:
         _bump_versions(Household, changed_ids)
     if p.type_changes:
-        ended = [p.existing[k]["id"] for k in p.type_changes]
-        for chunk in chunks(ended):
-            Designation.objects.filter(
-                household_id__any_of=chunk, category=c.DesignationCategory.POVERTY, end__isnull=True
-            ).update(end=as_of - timedelta(days=1))
+        ended = Keys(p.existing[k]["id"] for k in p.type_changes)
+        Designation.objects.filter(
+            household_id__any_of=ended, category=c.DesignationCategory.POVERTY, end__isnull=True
+        ).update(end=as_of - timedelta(days=1))
     bulk.insert(event_maker, event_rows)
     bulk.insert(designation_maker, designation_rows)
 
@@ -361,6 +360,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
         rows,
         p,
         person_fields,
+        ids=person_ids,
         household_id=household_id,
         regions=regions,
         event_of=event_of,
@@ -425,6 +425,7 @@ def _insert_new_persons(
     p: Plan,
     fields: list[str],
     *,
+    ids: list[int],
     household_id: dict,
     regions: dict,
     event_of: dict,
@@ -442,7 +443,7 @@ def _insert_new_persons(
     parsed = staged.columns["person.parsed_id"]
     numbers = staged.columns["person.id_number"].take(take)
     households = pa.array([household_id[rows.key[i]] for i in p.new_persons], pa.int64())
-    ids = pa.array(bulk.reserve_ids(Person, n), pa.int64())
+    ids = pa.array(ids, pa.int64())
     columns = {f: _stored(f, staged.columns[f"person.{f}"].take(take)) for f in fields}
     columns.update(
         id=ids,
@@ -570,12 +571,10 @@ def _regions_of(household_id: dict, region_of: dict, p: Plan) -> dict[tuple[str,
     for key in p.existing:
         regions.setdefault(key, None)
     missing = [k for k, r in regions.items() if r is None]
-    ids = [household_id[k] for k in missing]
-    found = {}
-    for chunk in chunks(ids):
-        found.update(
-            dict(Household.objects.filter(pk__any_of=chunk).values_list("id", "region_id"))
-        )
+    if not missing:
+        return regions
+    ids = Keys(household_id[k] for k in missing)
+    found = dict(Household.objects.filter(pk__any_of=ids).values_list("id", "region_id"))
     for key in missing:
         regions[key] = found[household_id[key]]
     return regions
@@ -584,8 +583,7 @@ def _regions_of(household_id: dict, region_of: dict, p: Plan) -> dict[tuple[str,
 def _bump_versions(model, ids: list[int]) -> None:
     from django.db.models import F
 
-    for chunk in chunks(sorted(set(ids))):
-        model.objects.filter(pk__any_of=chunk).update(version=F("version") + 1)
+    model.objects.filter(pk__any_of=Keys(ids)).update(version=F("version") + 1)
 
 
 def _json(value):
@@ -638,17 +636,16 @@ def _write_incomes(rows: Rows, p: Plan, household_id: dict, staged: Staged, deri
     figures = {
         household_id[key]: entry["income"] for key, entry in derived.items() if "income" in entry
     }
-    current = {}
     existing = {h["id"] for h in p.existing.values()}
-    for chunk in chunks(sorted({h for h, _y in wanted if h in existing})):
-        current.update(
-            {
-                (hid, year): pk
-                for pk, hid, year in HouseholdIncome.objects.filter(
-                    household_id__any_of=chunk
-                ).values_list("id", "household_id", "year")
-            }
-        )
+    ids = Keys(h for h, _y in wanted if h in existing)
+    current = {}
+    if ids:  # new households have no income yet (and a query would wait for their rows)
+        current = {
+            (hid, year): pk
+            for pk, hid, year in HouseholdIncome.objects.filter(
+                household_id__any_of=ids
+            ).values_list("id", "household_id", "year")
+        }
     maker = bulk.RowMaker(HouseholdIncome, with_id=False)
     new, changed = [], []
     for (hid, year), i in wanted.items():

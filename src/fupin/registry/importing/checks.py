@@ -3,6 +3,7 @@ every row of the household; person-level ones only their row; warnings reject no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,12 +17,34 @@ from fupin.core.import_report import Problem
 from fupin.regions.models import Region
 from fupin.registry import choices as c
 from fupin.registry.check_rules import check_rules
-from fupin.registry.importing.lookups import Keys, households_by_key
+from fupin.registry.importing.lookups import households_by_key, persons_by_hash
 from fupin.registry.importing.staging import Staged
-from fupin.registry.models import Person
 from fupin.registry.template import BY_HEADER, HOUSEHOLD_COLUMNS
 
 INCOME_COLUMNS = [col for col in HOUSEHOLD_COLUMNS if col.level == "income"]
+
+
+class Lists(Mapping):
+    """The staged columns (by template target, "person.name") as Python lists, each made on
+    first use: a county's first load never needs most person columns as Python values."""
+
+    def __init__(self, columns: dict[str, pa.Array]):
+        self._columns = {t: a for t, a in columns.items() if "." in t and t != "person.parsed_id"}
+        self._lists: dict[str, list] = {}
+
+    def __getitem__(self, target: str) -> list:
+        if target not in self._lists:
+            self._lists[target] = self._columns[target].to_pylist()
+        return self._lists[target]
+
+    def __contains__(self, target) -> bool:
+        return target in self._columns
+
+    def __iter__(self):
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 @dataclass
@@ -31,7 +54,7 @@ class Rows:
 
     n: int
     key: list[tuple[str, str] | None]
-    values: dict[str, list]
+    values: Lists
     id_hash: list[str | None]
     age: list[int | None]
     birth: list[date | None]
@@ -41,6 +64,8 @@ class Rows:
     ages: pa.Array
     rejected: set[int] = field(default_factory=set)
     households_rejected: set[tuple[str, str]] = field(default_factory=set)
+    # The registered persons with the file's ID hashes (lookups.persons_by_hash), by hash.
+    persons: dict[str, dict] = field(default_factory=dict)
 
     def indices(self, mask: pa.Array) -> list[int]:
         """The rows where ``mask`` is true (null counts as false)."""
@@ -55,11 +80,7 @@ class Rows:
 
 
 def to_rows(staged: Staged, *, today: date) -> Rows:
-    values = {
-        target: array.to_pylist()
-        for target, array in staged.columns.items()
-        if "." in target and target != "person.parsed_id"
-    }
+    values = Lists(staged.columns)
     parsed = staged.columns["person.parsed_id"]
     hashes = crypto.lookup_hash_array(parsed.column("resident_number"))
     births = parsed.column("birth_date").combine_chunks()
@@ -295,13 +316,11 @@ def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
             f"与第 {staged.row_numbers[j]} 行是同一人"
             + ("（同户重复）" if same else "，一人不能同时属于两户"),
         )
+    rows.persons = persons_by_hash(firsts["h"].to_pylist())
     existing = {
-        h: (county, number, name)
-        for h, county, number, name in Person.objects.filter(
-            id_hash__any_of=Keys(firsts["h"].to_pylist()), household__isnull=False
-        ).values_list(
-            "id_hash", "household__county_code", "household__number", "household__region__name"
-        )
+        h: (p["household__county_code"], p["household__number"], p["household__region__name"])
+        for h, p in rows.persons.items()
+        if p["household_id"] is not None
     }
     if not existing:
         return

@@ -17,7 +17,11 @@ from django.db.models import Field, ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.lookups import In
 
-from fupin.registry.models import Household
+from fupin.registry.models import Household, Person
+from fupin.registry.template import MEMBER_COLUMNS
+
+# A person's columns the template carries (the ID number is stored as hash and token).
+PERSON_FIELDS = [col.name for col in MEMBER_COLUMNS if col.name != "id_number"]
 
 # Joins a list into one text parameter; no registry key or hash contains it.
 _SEPARATOR = "\x1f"
@@ -104,3 +108,21 @@ def households_by_key(
         for row in rows.values("number", *fields):
             found[(county, row["number"])] = row
     return found
+
+
+def persons_by_hash(hashes: Iterable[str]) -> dict[str, dict]:
+    """The registered persons with these ID hashes, by hash: what the import compares and
+    writes (their template columns, id, version) and where they live now (household key and
+    village name, None for a person in no household). One query serves the checks and the
+    plan: on a county's first load it is a million hashes."""
+    rows = Person.objects.filter(id_hash__any_of=Keys(hashes)).values(
+        "id",
+        "id_hash",
+        "household_id",
+        "version",
+        *PERSON_FIELDS,
+        "household__county_code",
+        "household__number",
+        "household__region__name",
+    )
+    return {row["id_hash"]: row for row in rows}

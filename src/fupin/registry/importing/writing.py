@@ -23,7 +23,7 @@ from fupin.core.import_report import Problem
 from fupin.registry import choices as c
 from fupin.registry.identity import phone_forms
 from fupin.registry.importing.checks import Rows
-from fupin.registry.importing.lookups import Keys, households_by_key
+from fupin.registry.importing.lookups import PERSON_FIELDS, Keys, households_by_key
 from fupin.registry.importing.staging import Staged
 from fupin.registry.models import (
     Designation,
@@ -35,14 +35,13 @@ from fupin.registry.models import (
 )
 from fupin.registry.services.households import transition_event_kind
 from fupin.registry.services.income import derived_figures
-from fupin.registry.template import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+from fupin.registry.template import HOUSEHOLD_COLUMNS
 
 HOUSEHOLD_FIELDS = [
     col.name
     for col in HOUSEHOLD_COLUMNS
     if col.level == "household" and col.name not in ("region", "number", "phone")
 ]
-PERSON_FIELDS = [col.name for col in MEMBER_COLUMNS if col.name != "id_number"]
 INCOME_FIELDS = [
     col.name for col in HOUSEHOLD_COLUMNS if col.level == "income" and col.name != "year"
 ]
@@ -115,12 +114,7 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     accepted = [i for i in range(rows.n) if i not in rows.rejected]
     result = Plan(status=["rejected"] * rows.n)
     existing = result.existing = _existing_households(dict.fromkeys(rows.key[i] for i in accepted))
-    persons: dict[str, dict] = {}
-    hashes = Keys(rows.id_hash[i] for i in accepted)
-    for row in Person.objects.filter(id_hash__any_of=hashes).values(
-        "id", "id_hash", "household_id", "version", *PERSON_FIELDS
-    ):
-        persons[row["id_hash"]] = row
+    persons = rows.persons  # read by the checks, for every person of the file
     incomes: dict[tuple[int, int], dict] = {}
     if "income.year" in present and existing:
         ids = Keys(h["id"] for h in existing.values())

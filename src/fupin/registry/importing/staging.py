@@ -13,6 +13,7 @@ from django.utils import translation
 from fupin.core import idnumbers
 from fupin.core import spreadsheets as ss
 from fupin.core.import_report import Problem
+from fupin.registry.models import HouseholdIncome
 from fupin.registry.template import COLUMNS, Column
 
 # Other spellings users type for the same choice, per column.
@@ -22,6 +23,9 @@ _ALIASES = {
 }
 MAX_LENGTH = {"name": 50, "group_name": 50, "number": 40, "ethnicity": 20}
 YEAR_RANGE = (2000, 2100)
+# Amounts must fit the income columns (digits before the point).
+_AMOUNT = HouseholdIncome._meta.get_field("wages")
+MONEY_LIMIT = 10 ** (_AMOUNT.max_digits - _AMOUNT.decimal_places)
 
 
 class ImportFileError(Exception):
@@ -111,7 +115,12 @@ def _parse(staged: Staged, column: Column, text: pa.Array) -> pa.Array:
         staged.add(errors, column, lambda t: f"应为金额（元），实为“{t}”")
         negative = pc.less(values, 0)
         staged.add(negative, column, "金额不能为负数")
-        return pc.if_else(pc.fill_null(negative, False), None, values)
+        # What the amount columns hold (14 digits, 2 after the point): larger would fail
+        # in the database, without saying which cell.
+        too_large = pc.greater_equal(values, MONEY_LIMIT - 0.005)  # as rounded to the fen
+        staged.add(too_large, column, f"金额过大，应小于 {MONEY_LIMIT:,} 元")
+        bad = pc.fill_null(pc.or_(negative, too_large), False)
+        return pc.if_else(bad, None, values)
     if kind == "bool":
         values, errors = ss.parse_bool_array(text)
         staged.add(errors, column, lambda t: f"应填写“是”或“否”，实为“{t}”")

@@ -3,8 +3,9 @@
 A row counts as written when anything it carries (its household, that household's income,
 its person) changed; as unchanged otherwise. Only columns present in the file are compared
 and written, so a file without, say, the 民族 column leaves 民族 as it is. Existing records
-are read as plain values and new ones written as tuples (core/bulk.py): a county of a million
-persons is one pass, not a million ORM objects."""
+are read as plain values; new households and persons are written as Arrow columns taken from
+the staged ones (columns.py), changes to existing ones as tuples (core/bulk.py): a county of
+a million persons is one pass, not a million ORM objects."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from fupin.core import bulk, crypto, idnumbers
 from fupin.core.import_report import Problem
 from fupin.registry import choices as c
 from fupin.registry.identity import phone_forms
+from fupin.registry.importing import columns
 from fupin.registry.importing.checks import Rows
+from fupin.registry.importing.columns import money_value
 from fupin.registry.importing.lookups import PERSON_FIELDS, Keys, households_by_key
 from fupin.registry.importing.staging import Staged
 from fupin.registry.models import (
@@ -34,7 +37,6 @@ from fupin.registry.models import (
     Person,
 )
 from fupin.registry.services.households import transition_event_kind
-from fupin.registry.services.income import derived_figures
 from fupin.registry.template import HOUSEHOLD_COLUMNS
 
 HOUSEHOLD_FIELDS = [
@@ -82,10 +84,6 @@ def _changes(values: dict, level: str, fields: list[str], i: int, current: dict)
         if _norm(value) != _norm(current[f]):
             changes[f] = value
     return changes
-
-
-def _money(value):
-    return None if value is None else Decimal(repr(value)).quantize(_CENT)
 
 
 @dataclass
@@ -216,84 +214,32 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     household_id: dict[tuple[str, str], int] = {k: h["id"] for k, h in p.existing.items()}
     region_of: dict[tuple[str, str], str] = {}
 
-    # New households, their 建档 events and designation histories.
-    new_keys = list(p.new_households)
+    # New households, their 建档 events, designation histories and incomes, as columns.
     # Every id is taken before the first row is sent: on PostgreSQL the rows go behind
     # (bulk.copying_behind), and any statement would wait for them.
-    ids = bulk.reserve_ids(Household, len(new_keys))
-    event_ids = bulk.reserve_ids(HouseholdEvent, len(new_keys) + len(p.changed_households))
+    ids = bulk.reserve_ids(Household, len(p.new_households))
+    event_ids = bulk.reserve_ids(HouseholdEvent, len(p.new_households) + len(p.changed_households))
     person_ids = bulk.reserve_ids(Person, len(p.new_persons))
-    member_start = _member_starts(rows, p, as_of)
-    derived = _derived_for_new(rows, p, member_start)
-    household_rows, new_info = [], []
-    maker = bulk.RowMaker(Household)
+    new = columns.New.of(rows, p, ids, event_ids[: len(ids)])
+    starts = columns.member_starts(staged, rows, new, as_of)
+    derived = columns.derive(staged, p, rows, new, starts)
     household_fields = [f for f in HOUSEHOLD_FIELDS if f"household.{f}" in present]
-    phones = [
-        v["household.phone"][p.new_households[k]] if "household.phone" in present else None
-        for k in new_keys
-    ]
-    for key, pk, phone in zip(new_keys, ids, phones, strict=True):
-        i = p.new_households[key]
-        values = {f: _value(f, v[f"household.{f}"][i]) for f in household_fields}
-        values.update(
-            id=pk,
-            region_id=v["household.region"][i],
-            county_code=key[0],
-            number=key[1],
-            created_at=now,
-            updated_at=now,
-            **_phone_forms(phone),
-            **derived.get(key, {}).get("household", {}),
-        )
-        household_rows.append(maker.make(**values))
-        household_id[key] = pk
-        region_of[key] = values["region_id"]
-        new_info.append(
-            (
-                pk,
-                values.get("household_type") or c.HouseholdType.GENERAL,
-                values.get("identification_year"),
-                values.get("exit_year"),
-            )
-        )
-    bulk.insert(maker, household_rows)
-
+    new_regions = columns.insert_households(staged, new, derived, household_fields, now)
+    columns.insert_events(new, as_of=as_of, user_id=user_id, reason=reason, now=now)
+    columns.insert_designations(staged, new, as_of)
+    income_fields = [f for f in INCOME_FIELDS if f"income.{f}" in present]
+    columns.insert_incomes(staged, new, derived, income_fields, INCOME_PARTS_FOR_NET)
+    household_id.update(zip(new.keys, ids, strict=True))
+    event_of = dict(zip(ids, event_ids, strict=False))
     event_maker = bulk.RowMaker(HouseholdEvent)
-    event_rows, event_of = [], {}
-    for (pk, *_rest), event_pk in zip(new_info, event_ids, strict=False):
-        event_rows.append(
-            event_maker.make(
-                id=event_pk,
-                household_id=pk,
-                kind=c.EventKind.IMPORTED,
-                date=as_of,
-                actor_id=user_id,
-                reason=reason,
-                recorded_at=now,
-                details={"new": True},
-            )
-        )
-        event_of[pk] = event_pk
     designation_maker = bulk.RowMaker(Designation, with_id=False)
-    designation_rows = []
-    for pk, kind, ident, exit_year in new_info:
-        for kind_, start, end in history(kind, ident, exit_year, as_of):
-            designation_rows.append(
-                designation_maker.make(
-                    household_id=pk,
-                    category=c.DesignationCategory.POVERTY,
-                    kind=kind_,
-                    start=start,
-                    end=end,
-                    event_id=event_of[pk],
-                )
-            )
+    event_rows, designation_rows = [], []
 
     # Changes to existing households: fields, a correction (or transition) event, 户类型.
     changed_ids = []
     updates_by_columns: dict[tuple[str, ...], list] = defaultdict(list)
     for (key, changes), event_pk in zip(
-        p.changed_households.items(), event_ids[len(new_keys) :], strict=True
+        p.changed_households.items(), event_ids[len(ids) :], strict=True
     ):
         household = p.existing[key]
         pk = household["id"]
@@ -308,8 +254,8 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
             and not values.get("exit_year")
         ):
             values["exit_year"] = as_of.year
-        columns = tuple(sorted(values))
-        updates_by_columns[columns].append([values[col] for col in columns] + [now, pk])
+        names = tuple(sorted(values))
+        updates_by_columns[names].append([values[col] for col in names] + [now, pk])
         shown = {k: ("***" if k == "phone" else _json(val)) for k, val in changes.items()}
         event_rows.append(
             event_maker.make(
@@ -334,8 +280,8 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
                     event_id=event_pk,
                 )
             )
-    for columns, updates in updates_by_columns.items():
-        bulk.update(Household, [*columns, "updated_at"], updates)
+    for names, updates in updates_by_columns.items():
+        bulk.update(Household, [*names, "updated_at"], updates)
     if changed_ids:
         _bump_versions(Household, changed_ids)
     if p.type_changes:
@@ -352,14 +298,14 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     _insert_new_persons(
         staged,
         rows,
-        p,
+        new,
         person_fields,
         ids=person_ids,
         household_id=household_id,
         regions=regions,
+        new_regions=new_regions,
         event_of=event_of,
-        member_start=member_start,
-        as_of=as_of,
+        starts=starts,
         now=now,
     )
     membership_maker = bulk.RowMaker(Membership, with_id=False)
@@ -370,8 +316,8 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
         key = rows.key[i]
         values = {f: _value(f, v[f"person.{f}"][i]) for f in person_fields}
         values.update(household_id=household_id[key], region_id=regions[key])
-        columns = tuple(sorted(values))
-        person_updates[columns].append([values[col] for col in columns] + [now, person["id"]])
+        names = tuple(sorted(values))
+        person_updates[names].append([values[col] for col in names] + [now, person["id"]])
         touched_persons.append(person["id"])
         membership_rows.append(
             membership_maker.make(
@@ -384,64 +330,69 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
         )
     relation_changed = []
     for person, changes in p.changed_persons.values():
-        columns = tuple(sorted(changes))
-        person_updates[columns].append([changes[col] for col in columns] + [now, person["id"]])
+        names = tuple(sorted(changes))
+        person_updates[names].append([changes[col] for col in names] + [now, person["id"]])
         touched_persons.append(person["id"])
         if "relation" in changes:
             relation_changed.append((changes["relation"], person["id"]))
-    for columns, updates in person_updates.items():
-        bulk.update(Person, [*columns, "updated_at"], updates)
+    for names, updates in person_updates.items():
+        bulk.update(Person, [*names, "updated_at"], updates)
     if touched_persons:
         _bump_versions(Person, touched_persons)
     bulk.insert(membership_maker, membership_rows)
     for relation, person_pk in relation_changed:
         Membership.objects.filter(person_id=person_pk, end__isnull=True).update(relation=relation)
 
+    joining = new.joining_existing()
     _member_events(
-        rows, p, household_id, event_of, as_of=as_of, user_id=user_id, reason=reason, now=now
+        rows,
+        p,
+        household_id,
+        event_of,
+        added=[*joining, *p.rejoining],
+        as_of=as_of,
+        user_id=user_id,
+        reason=reason,
+        now=now,
     )
-    _write_incomes(rows, p, household_id, staged, derived)
-    touched = (
-        {household_id[k] for k in new_keys}
-        | set(changed_ids)
-        | {household_id[k] for k in p.incomes}
-    )
-    touched |= {
-        household_id[rows.key[i]] for i in (*p.new_persons, *p.rejoining, *p.changed_persons)
-    }
-    refresh(touched - {household_id[k] for k in derived})
+    _write_incomes(rows, p, household_id, staged)
+    touched = set(ids) | set(changed_ids) | {household_id[k] for k in p.incomes}
+    touched |= {household_id[rows.key[i]] for i in (*joining, *p.rejoining, *p.changed_persons)}
+    refresh(touched - set(new.ids.filter(derived.done).to_pylist()))
     return touched
 
 
 def _insert_new_persons(
     staged: Staged,
     rows: Rows,
-    p: Plan,
+    new: columns.New,
     fields: list[str],
     *,
     ids: list[int],
     household_id: dict,
     regions: dict,
+    new_regions: pa.Array,
     event_of: dict,
-    member_start: dict[int, date],
-    as_of: date,
+    starts: pa.Array,
     now,
 ) -> None:
     """The new persons and their memberships, built as Arrow columns from the staged ones:
     a county's first import is a million of these, and a Python tuple per row was most of
     its time."""
-    n = len(p.new_persons)
+    n = len(new.persons)
     if n == 0:
         return
-    take = pa.array(p.new_persons, pa.int64())
+    take = new.persons
     parsed = staged.columns["person.parsed_id"]
     numbers = staged.columns["person.id_number"].take(take)
-    households = pa.array([household_id[rows.key[i]] for i in p.new_persons], pa.int64())
+    joining = new.joining_existing()
+    keys = [rows.key[i] for i in joining]
+    households = new.per_person(new.ids, [household_id[k] for k in keys], pa.int64())
     ids = pa.array(ids, pa.int64())
-    columns = {f: _stored(f, staged.columns[f"person.{f}"].take(take)) for f in fields}
-    columns.update(
+    values = {f: _stored(f, staged.columns[f"person.{f}"].take(take)) for f in fields}
+    values.update(
         id=ids,
-        id_hash=pa.array([rows.id_hash[i] for i in p.new_persons], pa.string()),
+        id_hash=rows.id_hash_array.take(take),
         id_encrypted=pa.array(crypto.encrypt_many(numbers.to_pylist()), pa.binary()),
         # A disability certificate is masked as the ID number it begins with.
         id_masked=idnumbers.mask_array(pc.utf8_slice_codeunits(numbers, 0, 18)),
@@ -449,20 +400,19 @@ def _insert_new_persons(
         sex=parsed.column("sex").take(take),
         birth_date=parsed.column("birth_date").take(take),
         household_id=households,
-        region_id=pa.array([regions[rows.key[i]] for i in p.new_persons], pa.string()),
+        region_id=new.per_person(new_regions, [regions[k] for k in keys], pa.string()),
         updated_at=pa.repeat(pa.scalar(now, pa.timestamp("us", tz="UTC")), n),
     )
-    bulk.insert_columns(Person, columns)
-    starts = [member_start.get(i, as_of) for i in p.new_persons]
-    events = [event_of.get(h) for h in households.to_pylist()]
+    bulk.insert_columns(Person, values)
+    events = [event_of.get(household_id[k]) for k in keys]
     bulk.insert_columns(
         Membership,
         {
             "person_id": ids,
             "household_id": households,
-            "relation": columns.get("relation", pa.repeat("", n)),
-            "start": pa.array(starts, pa.date32()),
-            "start_event_id": pa.array(events, pa.int64()),
+            "relation": values.get("relation", pa.repeat("", n)),
+            "start": starts,
+            "start_event_id": new.per_person(new.event_ids, events, pa.int64()),
         },
         with_id=False,
     )
@@ -473,79 +423,24 @@ def _stored(name: str, column):
     return pc.fill_null(column, "") if name in _TEXT else column
 
 
-def _member_starts(rows: Rows, p: Plan, as_of: date) -> dict[int, date]:
-    """When the members of a household the file registers joined it, as far as the file
-    tells: by the end of the income year it reports for them (the income is theirs), never
-    before a member's birth. Members joining an existing household join on ``as_of``."""
-    v = rows.values
-    starts = {}
-    for i in p.new_persons:
-        first = p.new_households.get(rows.key[i])
-        if first is None:
-            continue
-        year = v["income.year"][first] if "income.year" in v else None
-        start = min(as_of, date(year, 12, 31)) if year else as_of
-        birth = rows.birth[i]
-        starts[i] = max(start, birth) if birth and birth <= as_of else start
-    return starts
-
-
-def _derived_for_new(rows: Rows, p: Plan, member_start: dict[int, date]) -> dict:
-    """Member count, head's name and income figures of new households whose members are all
-    new, worked out here rather than re-read by ``refresh``: the same rules (``refresh``,
-    ``services.income``), for a million members without a second pass over the tables."""
-    v = rows.values
-    mixed = {rows.key[i] for i in p.rejoining}
-    members: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i in p.new_persons:
-        key = rows.key[i]
-        if key in p.new_households and key not in mixed:
-            members[key].append(i)
-    income_columns = [f"income.{f}" for f in INCOME_PARTS_FOR_NET]
-    has_income = all(col in v for col in income_columns)
-    out = {}
-    for key, indices in members.items():
-        heads = [
-            v["person.name"][i] or "" for i in indices if v["person.relation"][i] == c.Relation.HEAD
-        ]
-        alive = [i for i in indices if v["person.death_date"][i] is None]
-        entry = {"household": {"member_count": len(alive), "head_name": min(heads, default="")}}
-        year_income = p.incomes.get(key)
-        if year_income is not None and has_income:
-            year, first = year_income
-            year_end = date(year, 12, 31)
-            counted = sum(
-                1
-                for i in indices
-                if member_start.get(i, year_end) <= year_end
-                and (v["person.death_date"][i] is None or v["person.death_date"][i] > year_end)
-            )
-            parts = [_money(v[col][first]) for col in income_columns]
-            net, per_capita = derived_figures(parts, counted)
-            entry["income"] = {
-                "members_counted": counted,
-                "net_income": net,
-                "per_capita_net_income": per_capita,
-            }
-        out[key] = entry
-    return out
-
-
-def _member_events(rows: Rows, p: Plan, household_id: dict, event_of: dict, **common) -> None:
-    """Existing households whose members joined or changed get an event too, so the change
-    history shows every import that touched them (new households have their 建档 event)."""
-    added, corrected = defaultdict(int), defaultdict(int)
-    for i in (*p.new_persons, *p.rejoining):
-        added[household_id[rows.key[i]]] += 1
+def _member_events(
+    rows: Rows, p: Plan, household_id: dict, event_of: dict, *, added: list[int], **common
+) -> None:
+    """Existing households whose members joined (the rows ``added``) or changed get an event
+    too, so the change history shows every import that touched them (new households have
+    their 建档 event)."""
+    counts, corrected = defaultdict(int), defaultdict(int)
+    for i in added:
+        counts[household_id[rows.key[i]]] += 1
     for i in p.changed_persons:
         corrected[household_id[rows.key[i]]] += 1
     maker = bulk.RowMaker(HouseholdEvent, with_id=False)
     events = []
-    for pk in sorted(set(added) | set(corrected)):
+    for pk in sorted(set(counts) | set(corrected)):
         if pk in event_of:
             continue
-        kind = c.EventKind.MEMBER_ADDED if added.get(pk) else c.EventKind.CORRECTION
-        details = {"members_added": added.get(pk, 0), "members_corrected": corrected.get(pk, 0)}
+        kind = c.EventKind.MEMBER_ADDED if counts.get(pk) else c.EventKind.CORRECTION
+        details = {"members_added": counts.get(pk, 0), "members_corrected": corrected.get(pk, 0)}
         events.append(
             maker.make(
                 household_id=pk,
@@ -599,54 +494,30 @@ def _transition_kind(change: tuple[str, str] | None) -> str:
     return transition_event_kind(*change) if change else c.EventKind.CORRECTION
 
 
-def history(
-    kind: str, ident: int | None, exit_year: int | None, as_of: date
-) -> list[tuple[str, date, date | None]]:
-    """The 户类型 timeline a template row implies: poor from 1 January of the identification
-    year, exited from 31 December of the exit year, a monitoring kind from ``as_of``."""
-    if kind in c.POOR_TYPES:
-        return [(kind, date(ident, 1, 1) if ident else as_of, None)]
-    if exit_year and kind in (c.HouseholdType.EXITED, *c.MONITORED_TYPES):
-        exit_day = date(exit_year, 12, 31)
-        start = date(ident, 1, 1) if ident and ident <= exit_year else date(exit_year, 1, 1)
-        out = [(c.HouseholdType.POOR_GENERAL, start, exit_day - timedelta(days=1))]
-        if kind == c.HouseholdType.EXITED:
-            return [*out, (kind, exit_day, None)]
-        monitored_from = max(as_of, exit_day + timedelta(days=1))
-        return [
-            *out,
-            (c.HouseholdType.EXITED, exit_day, monitored_from - timedelta(days=1)),
-            (kind, monitored_from, None),
-        ]
-    return [(kind, as_of, None)]
-
-
-def _write_incomes(rows: Rows, p: Plan, household_id: dict, staged: Staged, derived: dict) -> None:
-    if not p.incomes:
+def _write_incomes(rows: Rows, p: Plan, household_id: dict, staged: Staged) -> None:
+    """The incomes the file gives for existing households (new ones': columns.insert_incomes)."""
+    wanted = {
+        (household_id[key], year): i
+        for key, (year, i) in p.incomes.items()
+        if key not in p.new_households
+    }
+    if not wanted:
         return
     v = rows.values
     fields = [f for f in INCOME_FIELDS if f"income.{f}" in staged.present]
-    wanted = {(household_id[key], year): i for key, (year, i) in p.incomes.items()}
-    figures = {
-        household_id[key]: entry["income"] for key, entry in derived.items() if "income" in entry
+    current = {
+        (hid, year): pk
+        for pk, hid, year in HouseholdIncome.objects.filter(
+            household_id__any_of=Keys(h for h, _y in wanted)
+        ).values_list("id", "household_id", "year")
     }
-    existing = {h["id"] for h in p.existing.values()}
-    ids = Keys(h for h, _y in wanted if h in existing)
-    current = {}
-    if ids:  # new households have no income yet (and a query would wait for their rows)
-        current = {
-            (hid, year): pk
-            for pk, hid, year in HouseholdIncome.objects.filter(
-                household_id__any_of=ids
-            ).values_list("id", "household_id", "year")
-        }
     maker = bulk.RowMaker(HouseholdIncome, with_id=False)
     new, changed = [], []
     for (hid, year), i in wanted.items():
-        values = {f: _money(v[f"income.{f}"][i]) for f in fields}
+        values = {f: money_value(v[f"income.{f}"][i]) for f in fields}
         pk = current.get((hid, year))
         if pk is None:
-            new.append(maker.make(household_id=hid, year=year, **values, **figures.get(hid, {})))
+            new.append(maker.make(household_id=hid, year=year, **values))
         else:
             changed.append([values[f] for f in fields] + [pk])
     bulk.insert(maker, new)

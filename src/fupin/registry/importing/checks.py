@@ -56,8 +56,6 @@ class Rows:
     key: list[tuple[str, str] | None]
     values: Lists
     id_hash: list[str | None]
-    age: list[int | None]
-    birth: list[date | None]
     # "county|number" (null where ``key`` is None), the ID hash and the age, as Arrow arrays.
     key_text: pa.Array
     id_hash_array: pa.Array
@@ -93,8 +91,6 @@ def to_rows(staged: Staged, *, today: date) -> Rows:
         key=key,
         values=values,
         id_hash=hashes.to_pylist(),
-        age=ages.to_pylist(),
-        birth=births.to_pylist(),
         key_text=_key_text(staged),
         id_hash_array=hashes,
         ages=ages,
@@ -238,7 +234,7 @@ def _person_rules(staged: Staged, rows: Rows, *, today: date) -> None:
     for header, target, low, high in required_by_age:
         within = pc.and_(pc.greater_equal(ages, low), pc.less_equal(ages, high))
         for i in each(pc.and_(within, blank(target))):
-            age = rows.age[i]
+            age = rows.ages[i].as_py()
             _reject(staged, rows, i, header, "", f"{age} 岁，{header}必填（{low}–{high} 岁）")
     death, birth = col["person.death_date"], col["person.parsed_id"].column("birth_date")
     after_today = pc.greater(death, pa.scalar(today, pa.date32()))
@@ -478,7 +474,7 @@ def _warnings(staged: Staged, rows: Rows) -> None:
             i,
             "劳动能力",
             rows.values["person.labour_capacity"][i],
-            f"特困供养（五保）户有 {rows.age[i]} 岁有劳动能力的成员，请核实",
+            f"特困供养（五保）户有 {rows.ages[i].as_py()} 岁有劳动能力的成员，请核实",
         )
 
 

@@ -15,7 +15,7 @@ from fupin.registry import choices as c
 from fupin.registry.identity import phone_forms
 from fupin.registry.importing import import_households
 from fupin.registry.importing.columns import history, money, money_value, per_capita
-from fupin.registry.models import Designation, Household
+from fupin.registry.models import Designation, Household, Person
 from fupin.registry.services.income import derived_figures
 from tests.registry.test_import import family, write_csv
 
@@ -117,3 +117,31 @@ def test_a_new_households_causes_are_stored_as_a_list(tree, tmp_path):
     assert result.rejected == 0, result.problems
     causes = dict(Household.objects.values_list("number", "other_causes"))
     assert causes == {"0001": ["lack_skills", "schooling"], "0002": []}
+
+
+def test_a_person_who_left_a_household_joins_a_new_one_with_its_figures(tree, tmp_path):
+    from fupin.registry import services
+    from tests import factories
+
+    import_households(path=write_csv(tmp_path / "a.csv", family("0001")), as_of=AS_OF)
+    actor = factories._system_actor("430524100201")
+    daughter_in_law = Person.objects.get(name="李梅")
+    number = services.person_id_reveal(actor=actor, person=daughter_in_law)
+    services.member_remove(
+        actor=actor,
+        person=daughter_in_law,
+        reason_code=c.MemberRemovalReason.MIGRATION_OUT,
+        on=date(2025, 4, 1),
+    )
+    rows = family("0002", region="430524100201")
+    rows[1]["证件号码"] = number
+    later = date(2025, 5, 1)
+    result = import_households(path=write_csv(tmp_path / "b.csv", rows), as_of=later)
+    assert (result.written, result.rejected) == (3, 0), result.problems
+    household = Household.objects.get(number="0002")
+    daughter_in_law.refresh_from_db()
+    assert daughter_in_law.household_id == household.id
+    assert daughter_in_law.region_id == household.region_id
+    # Figures of a household with a returning member come from the recomputation.
+    assert (household.member_count, household.head_name) == (3, "张三")
+    assert household.incomes.get(year=2025).members_counted == 3

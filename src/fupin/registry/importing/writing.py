@@ -246,6 +246,7 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     income_fields = [f for f in INCOME_FIELDS if f"income.{f}" in present]
     columns.insert_incomes(staged, new, derived, income_fields, INCOME_PARTS_FOR_NET)
     household_id.update(zip(new.keys, ids, strict=True))
+    region_of.update(zip(new.keys, new_regions.to_pylist(), strict=True))
     event_of = dict(zip(ids, event_ids, strict=False))
     event_maker = bulk.RowMaker(HouseholdEvent)
     designation_maker = bulk.RowMaker(Designation, with_id=False)

@@ -2,7 +2,8 @@
 front so that rows can point at each other without a round trip per row. Rows are tuples
 built from a template of the model's defaults, never model instances (too slow at a
 million rows); the largest sets (an import's persons and memberships) go as Arrow columns,
-which PostgreSQL receives as CSV written by Arrow, without a Python step per row."""
+which PostgreSQL receives in COPY's binary format (encoded by pgpq) or, for a value that
+format cannot carry as the column's type, as CSV written by Arrow: no Python step per row."""
 
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import duckdb
+import pgpq
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
 from django.db.models.fields import NOT_PROVIDED
+from pgpq.encoders import StringEncoderBuilder
+from pgpq.schema import Jsonb
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +221,7 @@ def insert(maker: RowMaker, rows: list[Sequence]) -> int:
     vendor = connection.vendor
     columns = ", ".join(f'"{c}"' for c in maker.columns)
     if vendor == "postgresql":
-        _copy_table(maker.table, _rows_as_table(maker, rows))
+        _copy_table(maker, _rows_as_table(maker, rows))
         return len(rows)
     marks = ", ".join("?" for _ in maker.columns)
     sql = f'INSERT INTO "{maker.table}" ({columns}) VALUES ({marks})'  # noqa: S608
@@ -255,7 +260,7 @@ def insert_columns(
         arrays.append(array)
     table = pa.table(dict(zip(names, arrays, strict=True)))
     if connection.vendor == "postgresql":
-        _copy_table(maker.table, table)
+        _copy_table(maker, table)
         return n
     quoted = ", ".join(f'"{c}"' for c in names)
     marks = ", ".join("?" for _ in names)
@@ -267,11 +272,28 @@ def insert_columns(
     return n
 
 
-def _copy_table(db_table: str, table: pa.Table) -> None:
-    """COPY an Arrow table (columns named as the database's) as CSV written by Arrow, which
-    needs no Python step per row and lets go of the interpreter while it writes, so a COPY
-    sent behind (:func:`copying_behind`) hardly slows this thread."""
+def _copy_table(maker: RowMaker, table: pa.Table) -> None:
+    """COPY an Arrow table (columns named as the database's) in the binary format, which the
+    server reads at about twice the speed of text (no parsing of dates, numbers or bytea
+    hex) and pgpq encodes without a Python step per row (in a fraction of the time Arrow
+    takes to write CSV, so a COPY sent behind (:func:`copying_behind`) hardly slows this
+    thread); as CSV written by Arrow when a column cannot be put into its database type
+    exactly (:func:`_binary_table`)."""
     quoted = ", ".join(f'"{name}"' for name in table.column_names)
+    binary = _binary_table(maker, table)
+    if binary is not None:
+        table, encoders = binary
+
+        def feed_binary(copy):
+            encoder = pgpq.ArrowToPostgresBinaryEncoder.new_with_encoders(table.schema, encoders)
+            copy.write(encoder.write_header())
+            for batch in table.to_batches(max_chunksize=COPY_BATCH):
+                copy.write(encoder.write_batch(batch))
+            copy.write(encoder.finish())
+
+        sql = f'COPY "{maker.table}" ({quoted}) FROM STDIN WITH (FORMAT binary)'
+        _copy(sql, feed_binary)
+        return
 
     def feed(copy):
         options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
@@ -281,7 +303,90 @@ def _copy_table(db_table: str, table: pa.Table) -> None:
             pa_csv.write_csv(batch, buffer, options)
             copy.write(buffer.getbuffer())
 
-    _copy(f'COPY "{db_table}" ({quoted}) FROM STDIN WITH (FORMAT csv)', feed)
+    _copy(f'COPY "{maker.table}" ({quoted}) FROM STDIN WITH (FORMAT csv)', feed)
+
+
+# Binary COPY carries each value in its column's exact type (an int4 column takes four
+# bytes, not eight), so columns are cast to these first. Database types not listed here
+# (and a value a cast cannot carry exactly) send the table as CSV, parsed by the server.
+_BINARY_TYPES = {
+    "bigint": pa.int64(),
+    "integer": pa.int32(),
+    "smallint": pa.int16(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp with time zone": pa.timestamp("us", tz="UTC"),
+    "double precision": pa.float64(),
+    "bytea": pa.binary(),
+    "text": pa.string(),
+    "jsonb": pa.string(),
+}
+# Decimals go with the digits they have, and the server rounds them to the column's scale
+# as it rounds a decimal in text: 17 places hold any float's shortest text.
+_DECIMAL = pa.decimal128(38, 17)
+
+
+def _binary_table(maker: RowMaker, table: pa.Table) -> tuple[pa.Table, dict] | None:
+    """``table`` with every column cast to its database column's type, with the encoders
+    pgpq needs; None when some column cannot be (then the table goes as CSV)."""
+    fields = {f.column: f for f in maker.fields}
+    arrays, encoders = [], {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        db_type = fields[name].db_type(connection) or ""
+        try:
+            array = _cast_for_binary(column, db_type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            return None
+        if array is None:
+            return None
+        arrays.append(array)
+    result = pa.table(arrays, names=table.column_names)
+    for field in result.schema:
+        if fields[field.name].db_type(connection) == "jsonb":
+            encoders[field.name] = StringEncoderBuilder.new_with_output(field, Jsonb())
+        else:
+            encoders[field.name] = pgpq.ArrowToPostgresBinaryEncoder.infer_encoder(field)
+    return result, encoders
+
+
+def _cast_for_binary(column, db_type: str):
+    """``column`` as the Arrow type whose binary form is ``db_type``'s, or None. Only casts
+    that keep every value (a wider integer narrowed only where it fits: a safe cast fails
+    otherwise); text is read as another type only by the server, as it would be from CSV."""
+    kind = column.type
+    if db_type.startswith("varchar"):
+        db_type = "text"
+    if pa.types.is_null(kind):
+        target = _DECIMAL if db_type.startswith("numeric") else _BINARY_TYPES.get(db_type)
+        return None if target is None else pa.nulls(len(column), target)
+    if db_type.startswith("numeric"):
+        if pa.types.is_decimal128(kind):
+            return column
+        if pa.types.is_floating(kind):  # its shortest text, what the CSV would carry
+            return pc.cast(pc.cast(column, pa.string()), _DECIMAL)
+        if pa.types.is_string(kind) or pa.types.is_integer(kind):
+            return pc.cast(column, _DECIMAL)
+        return None
+    target = _BINARY_TYPES.get(db_type)
+    if target is None or not _SAME_KIND.get(db_type, lambda _k: False)(kind):
+        return None
+    return column if kind == target else pc.cast(column, target)
+
+
+_SAME_KIND = {
+    "bigint": pa.types.is_integer,
+    "integer": pa.types.is_integer,
+    "smallint": pa.types.is_integer,
+    "boolean": pa.types.is_boolean,
+    "date": pa.types.is_date,
+    # A time without a zone is the server's to read, in the session's zone.
+    "timestamp with time zone": lambda kind: pa.types.is_timestamp(kind) and kind.tz is not None,
+    "double precision": pa.types.is_floating,
+    # Text in a bytea column would be bytea's own text forms, for the server to read.
+    "bytea": lambda kind: pa.types.is_binary(kind) or pa.types.is_large_binary(kind),
+    "text": lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
+    "jsonb": lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
+}
 
 
 _ARROW_TYPES = {

@@ -808,11 +808,19 @@ def _number_texts(values):
     """(texts after the shared steps, with commas removed where valid, null where invalid;
     the trimmed input, null where blank)."""
     trimmed = _trim_to_null(values)
-    cleaned = _fullwidth_to_ascii(trimmed)
+    if isinstance(trimmed, pa.ChunkedArray):
+        trimmed = trimmed.combine_chunks()
+    # Most cells are plain digits with at most one point, which need none of the steps
+    # below: only the others go through them (regular expressions, the costly part).
+    plain = pc.ascii_is_decimal(pc.replace_substring(trimmed, ".", "", max_replacements=1))
+    others = pc.invert(pc.fill_null(plain, True))
+    if not pc.any(others).as_py():
+        return trimmed, trimmed
+    cleaned = _fullwidth_to_ascii(trimmed.filter(others))
     cleaned = pc.utf8_trim(pc.replace_substring_regex(cleaned, "元$", ""), _WS)
     valid = pc.match_substring_regex(cleaned, _anchored(_NUMBER))
     cleaned = pc.if_else(valid, pc.replace_substring(cleaned, ",", ""), None)
-    return cleaned, trimmed
+    return pc.replace_with_mask(trimmed, others, cleaned), trimmed
 
 
 def parse_number_array(values) -> tuple[pa.Array, pa.Array]:
@@ -831,10 +839,10 @@ def parse_int_array(values) -> tuple[pa.Array, pa.Array]:
     """The vectorised ``parse_int``: (int64 values, error mask)."""
     cleaned, trimmed = _number_texts(values)
     numbers = pc.cast(cleaned, pa.float64())
-    whole = pc.and_(
-        pc.invert(pc.match_substring_regex(cleaned, _FRACTION_NOT_ZERO)),
-        pc.less(pc.abs(numbers), float(_INT_LIMIT)),
-    )
+    fraction = pc.match_substring(cleaned, ".")  # only a point can bring a fraction
+    if pc.any(fraction).as_py():
+        fraction = pc.match_substring_regex(cleaned, _FRACTION_NOT_ZERO)
+    whole = pc.and_(pc.invert(fraction), pc.less(pc.abs(numbers), float(_INT_LIMIT)))
     parsed = pc.cast(pc.if_else(whole, numbers, None), pa.int64())
     return parsed, _errors(trimmed, parsed)
 

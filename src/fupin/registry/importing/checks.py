@@ -83,18 +83,33 @@ def to_rows(staged: Staged, *, today: date) -> Rows:
     hashes = crypto.lookup_hash_array(parsed.column("resident_number"))
     births = parsed.column("birth_date").combine_chunks()
     ages = _ages(births, today)
-    region = values["household.region"]
-    number = values["household.number"]
-    key = [(r[:6], n) if r and n else None for r, n in zip(region, number, strict=True)]
+    key_text = _key_text(staged)
     return Rows(
         n=staged.rows,
-        key=key,
+        key=_keys(staged, key_text),
         values=values,
         id_hash=hashes.to_pylist(),
-        key_text=_key_text(staged),
+        key_text=key_text,
         id_hash_array=hashes,
         ages=ages,
     )
+
+
+def _keys(staged: Staged, key_text: pa.Array) -> list[tuple[str, str] | None]:
+    """Each row's household key (county, number), None where the row has no region or no
+    number; one tuple per household, shared by its rows, made from its first row."""
+    if isinstance(key_text, pa.ChunkedArray):
+        key_text = key_text.combine_chunks()
+    encoded = pc.dictionary_encode(key_text)
+    indices = encoded.indices.to_numpy(zero_copy_only=False)  # nulls: any value, masked below
+    valid = encoded.is_valid().to_numpy(zero_copy_only=False)
+    # A dictionary lists its values in the order they first appear.
+    _values, first = np.unique(np.where(valid, indices, -1), return_index=True)
+    first = pa.array(first[_values >= 0])
+    regions = staged.columns["household.region"].take(first).to_pylist()
+    numbers = staged.columns["household.number"].take(first).to_pylist()
+    keys = [(r[:6], n) for r, n in zip(regions, numbers, strict=True)]
+    return [keys[i] if ok else None for i, ok in zip(indices.tolist(), valid.tolist(), strict=True)]
 
 
 def _ages(births: pa.Array, today: date) -> pa.Array:
@@ -116,8 +131,7 @@ def _key_text(staged: Staged) -> pa.Array:
 def check(staged: Staged, rows: Rows, *, actor, today: date) -> None:
     """Add every cross-row and registry problem to ``staged.problems``."""
     problem_rows = {p.row for p in staged.problems if p.severity == "error"}
-    index_of = {number: i for i, number in enumerate(staged.row_numbers)}
-    rows.rejected |= {index_of[r] for r in problem_rows}
+    rows.rejected |= _indices_of(staged.row_numbers, problem_rows)
     _household_consistency(staged, rows)
     _regions(staged, rows, actor=actor)
     _person_rules(staged, rows, today=today)
@@ -127,6 +141,20 @@ def check(staged: Staged, rows: Rows, *, actor, today: date) -> None:
     _warnings(staged, rows)
     # A household with any rejected household-level problem loses all its rows.
     rows.rejected.update(rows.of_keys(rows.households_rejected))
+
+
+def _indices_of(row_numbers: list[int], wanted: set[int]) -> set[int]:
+    """The positions of these file row numbers among ``row_numbers`` (ascending, as the
+    file's rows come), found by bisection rather than a dictionary of a million rows."""
+    if not wanted:
+        return set()
+    numbers = np.asarray(row_numbers)
+    targets = np.array(sorted(wanted))
+    positions = np.searchsorted(numbers, targets)
+    if np.array_equal(numbers[np.minimum(positions, len(numbers) - 1)], targets):
+        return set(positions.tolist())
+    index_of = {number: i for i, number in enumerate(row_numbers)}  # not ascending after all
+    return {index_of[number] for number in wanted}
 
 
 def _reject(

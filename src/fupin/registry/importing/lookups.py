@@ -99,6 +99,8 @@ def households_by_key(
     keys: Iterable[tuple[str, str]], fields: list[str], **filters
 ) -> dict[tuple[str, str], dict]:
     """``fields`` of the households with these (county, number) keys, by key."""
+    if not Household.objects.exists():  # a new database: no query per county of the file
+        return {}
     by_county = defaultdict(list)
     for county, number in keys:
         by_county[county].append(number)

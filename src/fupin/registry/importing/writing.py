@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection
@@ -109,9 +110,11 @@ def _existing_households(keys: list[tuple[str, str]]) -> dict[tuple[str, str], d
 def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     present = staged.present
     v = rows.values
-    accepted = [i for i in range(rows.n) if i not in rows.rejected]
+    accepted = _accepted(rows)
     result = Plan(status=["rejected"] * rows.n)
-    existing = result.existing = _existing_households(dict.fromkeys(rows.key[i] for i in accepted))
+    existing = result.existing = _existing_households(
+        dict.fromkeys(map(rows.key.__getitem__, accepted))
+    )
     persons = rows.persons  # read by the checks, for every person of the file
     incomes: dict[tuple[int, int], dict] = {}
     if "income.year" in present and existing:
@@ -123,7 +126,8 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
 
     has_phone, has_year = "household.phone" in present, "income.year" in present
     if not existing and not persons:
-        return _all_new(rows, accepted, result, years=v["income.year"] if has_year else None)
+        years = staged.columns["income.year"] if has_year else None
+        return _all_new(rows, accepted, result, years=years)
     household_fields = [f for f in HOUSEHOLD_FIELDS if f"household.{f}" in present]
     person_fields = [f for f in PERSON_FIELDS if f"person.{f}" in present]
     income_fields = [f for f in INCOME_FIELDS if f"income.{f}" in present]
@@ -175,17 +179,32 @@ def plan(staged: Staged, rows: Rows, *, as_of: date | None = None) -> Plan:
     return result
 
 
-def _all_new(rows: Rows, accepted: list[int], result: Plan, *, years: list | None) -> Plan:
+def _accepted(rows: Rows) -> list[int]:
+    accepted = np.ones(rows.n, dtype=bool)
+    accepted[list(rows.rejected)] = False
+    return np.flatnonzero(accepted).tolist()
+
+
+def _all_new(rows: Rows, accepted: list[int], result: Plan, *, years: pa.Array | None) -> Plan:
     """The plan when nothing in the file is registered yet (a county's first load): what the
     row-by-row comparison would find, without comparing a million rows with nothing."""
-    first = result.new_households
-    for i in accepted:
-        first.setdefault(rows.key[i], i)
+    key = rows.key
+    first = result.new_households = dict.fromkeys(map(key.__getitem__, accepted))
+    for i in reversed(accepted):  # each household's first row, in the order they come
+        first[key[i]] = i
     if years is not None:
-        result.incomes = {k: (years[i], i) for k, i in first.items() if years[i] is not None}
+        first_years = years.take(pa.array(list(first.values()), pa.int64())).to_pylist()
+        result.incomes = {
+            k: (year, i)
+            for (k, i), year in zip(first.items(), first_years, strict=True)
+            if year is not None
+        }
     result.new_persons = accepted
-    for i in accepted:
-        result.status[i] = "written"
+    if len(accepted) == rows.n:
+        result.status = ["written"] * rows.n
+    else:
+        for i in accepted:
+            result.status[i] = "written"
     return result
 
 

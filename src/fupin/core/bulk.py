@@ -306,20 +306,30 @@ def _copy_table(maker: RowMaker, table: pa.Table) -> None:
     _copy(f'COPY "{maker.table}" ({quoted}) FROM STDIN WITH (FORMAT csv)', feed)
 
 
+def _is_text(kind) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
 # Binary COPY carries each value in its column's exact type (an int4 column takes four
-# bytes, not eight), so columns are cast to these first. Database types not listed here
-# (and a value a cast cannot carry exactly) send the table as CSV, parsed by the server.
+# bytes, not eight), so columns are cast to these first, from Arrow types that pass the
+# test beside each. Database types not listed here (and a value a cast cannot carry exactly)
+# send the table as CSV, parsed by the server.
 _BINARY_TYPES = {
-    "bigint": pa.int64(),
-    "integer": pa.int32(),
-    "smallint": pa.int16(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp with time zone": pa.timestamp("us", tz="UTC"),
-    "double precision": pa.float64(),
-    "bytea": pa.binary(),
-    "text": pa.string(),
-    "jsonb": pa.string(),
+    "bigint": (pa.int64(), pa.types.is_integer),
+    "integer": (pa.int32(), pa.types.is_integer),
+    "smallint": (pa.int16(), pa.types.is_integer),
+    "boolean": (pa.bool_(), pa.types.is_boolean),
+    "date": (pa.date32(), pa.types.is_date),
+    # A time without a zone is the server's to read, in the session's zone.
+    "timestamp with time zone": (
+        pa.timestamp("us", tz="UTC"),
+        lambda kind: pa.types.is_timestamp(kind) and kind.tz is not None,
+    ),
+    "double precision": (pa.float64(), pa.types.is_floating),
+    # Text in a bytea column would be bytea's own text forms, for the server to read.
+    "bytea": (pa.binary(), lambda kind: pa.types.is_binary(kind) or pa.types.is_large_binary(kind)),
+    "text": (pa.string(), _is_text),
+    "jsonb": (pa.string(), _is_text),
 }
 # Decimals go with the digits they have, and the server rounds them to the column's scale
 # as it rounds a decimal in text: 17 places hold any float's shortest text.
@@ -340,13 +350,12 @@ def _binary_table(maker: RowMaker, table: pa.Table) -> tuple[pa.Table, dict] | N
         if array is None:
             return None
         arrays.append(array)
-    result = pa.table(arrays, names=table.column_names)
-    for field in result.schema:
-        if fields[field.name].db_type(connection) == "jsonb":
-            encoders[field.name] = StringEncoderBuilder.new_with_output(field, Jsonb())
+        field = pa.field(name, array.type)
+        if db_type == "jsonb":
+            encoders[name] = StringEncoderBuilder.new_with_output(field, Jsonb())
         else:
-            encoders[field.name] = pgpq.ArrowToPostgresBinaryEncoder.infer_encoder(field)
-    return result, encoders
+            encoders[name] = pgpq.ArrowToPostgresBinaryEncoder.infer_encoder(field)
+    return pa.table(arrays, names=table.column_names), encoders
 
 
 def _cast_for_binary(column, db_type: str):
@@ -356,10 +365,11 @@ def _cast_for_binary(column, db_type: str):
     kind = column.type
     if db_type.startswith("varchar"):
         db_type = "text"
+    numeric = db_type.startswith("numeric")
+    target, accepts = (_DECIMAL, None) if numeric else _BINARY_TYPES.get(db_type, (None, None))
     if pa.types.is_null(kind):
-        target = _DECIMAL if db_type.startswith("numeric") else _BINARY_TYPES.get(db_type)
         return None if target is None else pa.nulls(len(column), target)
-    if db_type.startswith("numeric"):
+    if numeric:
         if pa.types.is_decimal128(kind):
             return column
         if pa.types.is_floating(kind):  # its shortest text, what the CSV would carry
@@ -367,26 +377,9 @@ def _cast_for_binary(column, db_type: str):
         if pa.types.is_string(kind) or pa.types.is_integer(kind):
             return pc.cast(column, _DECIMAL)
         return None
-    target = _BINARY_TYPES.get(db_type)
-    if target is None or not _SAME_KIND.get(db_type, lambda _k: False)(kind):
+    if target is None or not accepts(kind):
         return None
     return column if kind == target else pc.cast(column, target)
-
-
-_SAME_KIND = {
-    "bigint": pa.types.is_integer,
-    "integer": pa.types.is_integer,
-    "smallint": pa.types.is_integer,
-    "boolean": pa.types.is_boolean,
-    "date": pa.types.is_date,
-    # A time without a zone is the server's to read, in the session's zone.
-    "timestamp with time zone": lambda kind: pa.types.is_timestamp(kind) and kind.tz is not None,
-    "double precision": pa.types.is_floating,
-    # Text in a bytea column would be bytea's own text forms, for the server to read.
-    "bytea": lambda kind: pa.types.is_binary(kind) or pa.types.is_large_binary(kind),
-    "text": lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
-    "jsonb": lambda kind: pa.types.is_string(kind) or pa.types.is_large_string(kind),
-}
 
 
 _ARROW_TYPES = {

@@ -48,10 +48,9 @@ def money(values: pa.Array) -> pa.Array:
     rounded = pc.cast(pc.round(exact, 2, round_mode="half_to_even"), MONEY)
     if pc.all(plain).as_py():
         return rounded
-    odd = pc.indices_nonzero(pc.invert(plain))
-    return _scatter(
-        rounded, odd, pa.array([money_value(v) for v in values.take(odd).to_pylist()], MONEY)
-    )
+    odd = pc.invert(plain)
+    exact_odd = [money_value(v) for v in values.filter(odd).to_pylist()]
+    return _replace(rounded, odd, pa.array(exact_odd, MONEY))
 
 
 def _cents(values: pa.Array) -> np.ndarray:
@@ -126,8 +125,8 @@ class New:
         household, ``of_existing`` (in the order of :meth:`joining_existing`), else null."""
         values = of_new.take(self.position)
         if of_existing:
-            outside = pc.indices_nonzero(pc.is_null(self.position))
-            values = _scatter(values, outside, pa.array(of_existing, kind or values.type))
+            outside = pc.is_null(self.position)
+            values = _replace(values, outside, pa.array(of_existing, kind or values.type))
         return values
 
     def joining_existing(self) -> list[int]:
@@ -135,23 +134,31 @@ class New:
         return self.persons.filter(pc.is_null(self.position)).to_pylist()
 
 
-def _scatter(base: pa.Array, at: pa.Array, values: pa.Array) -> pa.Array:
-    """``base`` with the elements at positions ``at`` replaced by ``values``, in order."""
-    slot = pc.index_in(pa.array(np.arange(len(base), dtype=np.int64)), value_set=at)
-    return pc.if_else(pc.is_null(slot), base, values.take(slot))
+def _replace(base, where, values: pa.Array) -> pa.Array:
+    """``base`` with its elements where ``where`` is true replaced by ``values``, in order."""
+    return pc.replace_with_mask(_array(base), _array(where), values)
 
 
-def member_starts(staged, rows, new: New, as_of: date) -> pa.Array:
+def _array(values) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def person_year_ends(staged, new: New) -> pa.Array:
+    """Per new person: 31 December of the income year the file reports for the new household
+    they join; null when it gives none, or for a person joining an existing household."""
+    if "income.year" not in staged.present:
+        return pa.nulls(len(new.persons), pa.date32())
+    return new.per_person(_year_ends(staged.columns["income.year"].take(new.first)))
+
+
+def member_starts(staged, new: New, as_of: date, year_ends: pa.Array) -> pa.Array:
     """When each new person joined: by the end of the income year the file reports for the
-    household (the income is theirs), never before birth; ``as_of`` for a person joining an
-    existing household, or when the file gives no year. Aligned with ``new.persons``."""
+    household (``year_ends``: the income is theirs), never before birth; ``as_of`` for a
+    person joining an existing household, or when the file gives no year. Aligned with
+    ``new.persons``."""
     n = len(new.persons)
     as_of_column = _date_column(as_of, n)
-    if "income.year" in staged.present:
-        year_end = new.per_person(_year_ends(staged.columns["income.year"].take(new.first)))
-        start = pc.min_element_wise(as_of_column, pc.fill_null(year_end, as_of_column))
-    else:
-        start = as_of_column
+    start = pc.min_element_wise(as_of_column, pc.fill_null(year_ends, as_of_column))
     start = pc.if_else(pc.is_null(new.position), as_of_column, start)
     birth = staged.columns["person.parsed_id"].column("birth_date").combine_chunks()
     birth = birth.take(new.persons)
@@ -171,18 +178,14 @@ class Derived:
     counted: pa.Array
 
 
-def derive(staged, p, rows, new: New, starts: pa.Array) -> Derived:
+def derive(staged, p, rows, new: New, starts: pa.Array, year_ends: pa.Array) -> Derived:
     """Member counts and heads as ``refresh`` works them out, and the members an income
-    counts (alive at the end of the income year and joined by then), for the new households
-    whose members are all new persons of the file."""
+    counts (alive at the end of the income year, ``year_ends``, and joined by then), for the
+    new households whose members are all new persons of the file."""
     v = staged.columns
     take = new.persons
     death = v["person.death_date"].take(take)
     n = len(new.keys)
-    if "income.year" in staged.present:
-        year_end = new.per_person(_year_ends(v["income.year"].take(new.first)))
-    else:
-        year_end = pa.nulls(len(take), pa.date32())
     members = pa.table(
         {
             "pos": new.position,
@@ -195,8 +198,8 @@ def derive(staged, p, rows, new: New, starts: pa.Array) -> Derived:
             "counted": pc.cast(
                 pc.fill_null(
                     pc.and_kleene(
-                        pc.less_equal(starts, year_end),
-                        pc.or_kleene(pc.is_null(death), pc.greater(death, year_end)),
+                        pc.less_equal(starts, year_ends),
+                        pc.or_kleene(pc.is_null(death), pc.greater(death, year_ends)),
                     ),
                     False,
                 ),
@@ -245,9 +248,9 @@ def insert_households(staged, new: New, derived: Derived, fields: list[str], now
 def _phones(phones: pa.Array) -> dict[str, pa.Array]:
     """Encrypted, hashed and masked forms of the (staged, digits only) phone numbers, as
     ``identity.phone_forms`` makes them; no phone: no token and empty hash and mask."""
-    given = pc.indices_nonzero(pc.is_valid(phones))
-    tokens = pa.array(crypto.encrypt_many(phones.take(given).to_pylist()), pa.binary())
-    encrypted = _scatter(pa.nulls(len(phones), pa.binary()), given, tokens)
+    given = pc.is_valid(phones)
+    tokens = pa.array(crypto.encrypt_many(phones.filter(given).to_pylist()), pa.binary())
+    encrypted = _replace(pa.nulls(len(phones), pa.binary()), given, tokens)
     length = pc.utf8_length(phones)
     masked = pc.binary_join_element_wise(
         pc.utf8_slice_codeunits(phones, 0, 3),

@@ -256,8 +256,9 @@ def write(staged: Staged, rows: Rows, p: Plan, *, actor, as_of: date, source: st
     event_ids = bulk.reserve_ids(HouseholdEvent, len(p.new_households) + len(p.changed_households))
     person_ids = bulk.reserve_ids(Person, len(p.new_persons))
     new = columns.New.of(rows, p, ids, event_ids[: len(ids)])
-    starts = columns.member_starts(staged, rows, new, as_of)
-    derived = columns.derive(staged, p, rows, new, starts)
+    year_ends = columns.person_year_ends(staged, new)
+    starts = columns.member_starts(staged, new, as_of, year_ends)
+    derived = columns.derive(staged, p, rows, new, starts, year_ends)
     household_fields = [f for f in HOUSEHOLD_FIELDS if f"household.{f}" in present]
     new_regions = columns.insert_households(staged, new, derived, household_fields, now)
     columns.insert_events(new, as_of=as_of, user_id=user_id, reason=reason, now=now)

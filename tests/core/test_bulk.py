@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pgpq
 import pyarrow as pa
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from fupin.core import bulk
 from fupin.registry.models import HouseholdEvent, HouseholdIncome, Person
 from tests.factories import make_household, region_tree
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -206,6 +209,27 @@ def test_decimals_in_binary_are_rounded_as_the_same_amounts_in_text(db, amounts)
         text = [x for (x,) in cursor.fetchall()]
         cursor.execute("DROP TABLE amounts")
     assert binary == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.datetimes(timezones=st.sampled_from([UTC, SHANGHAI])) | st.none(), max_size=20),
+    st.lists(st.dates() | st.none(), max_size=20),
+    st.lists(
+        st.decimals(min_value=-(10**11), max_value=10**11, places=2, allow_nan=False) | st.none(),
+        max_size=20,
+    ),
+)
+def test_sqlite_is_given_dates_times_and_amounts_as_the_texts_django_writes(moments, days, amounts):
+    # Arrow makes the texts for a whole column; they must be those of one value at a time.
+    columns = [
+        pa.array(moments, pa.timestamp("us", tz="UTC")),
+        pa.array(days, pa.date32()),
+        pa.array(amounts, pa.decimal128(14, 2)),
+    ]
+    for column in columns:
+        expected = [None if v is None else bulk._adapt_sqlite(v) for v in column.to_pylist()]
+        assert bulk._sqlite_column(column) == expected
 
 
 def _event_rows(household, kinds: list[str]):

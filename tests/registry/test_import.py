@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -115,7 +116,10 @@ def test_a_good_file_is_written_and_its_counts_add_up(villages, tmp_path):
         and income.members_counted == 3
         and float(income.per_capita_net_income) == 7900
     )
-    assert AuditEntry.objects.filter(action="registry.import").count() == 1
+    entry = AuditEntry.objects.get(action="registry.import")
+    # The record names the file by its content, so a file can be matched with its import.
+    assert entry.after["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (entry.after["read"], entry.after["written"]) == (6, 6)
 
 
 def test_importing_the_same_file_again_writes_nothing(villages, tmp_path):
@@ -152,10 +156,15 @@ def test_rows_of_one_household_that_disagree_are_all_rejected(villages, tmp_path
     rows = family("0001")
     rows[2]["户类型"] = "一般贫困户"
     rows[2]["主要致贫原因"] = "因病"
-    result = import_households(path=write_csv(tmp_path / "x.csv", rows), as_of=date(2025, 1, 1))
-    assert result.rejected == 3
-    assert any("不一致" in p.message for p in result.problems)
-    assert not Household.objects.exists()
+    rows[1]["住房安全等级"] = ""  # a blank beside filled cells disagrees too
+    result = import_households(
+        path=write_csv(tmp_path / "x.csv", rows + family("0002")), as_of=date(2025, 1, 1)
+    )
+    assert (result.written, result.rejected) == (3, 3)
+    named = {(p.row, p.column) for p in result.problems if "不一致" in p.message}
+    # Every row of the household, once for each column that disagrees, and no other column.
+    assert named == {(r, h) for r in (2, 3, 4) for h in ("户类型", "主要致贫原因", "住房安全等级")}
+    assert list(Household.objects.values_list("number", flat=True)) == ["0002"]
 
 
 def test_one_person_in_two_households_is_refused_naming_the_other(villages, tmp_path):

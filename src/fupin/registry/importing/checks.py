@@ -179,17 +179,23 @@ def _household_consistency(staged: Staged, rows: Rows) -> None:
     for j, col in enumerate(columns):
         data[f"c{j}"] = staged.raw[col.target]
     table = pa.table(data)
-    # A column disagrees within a household when its least and greatest values differ
-    # (a blank counts as a value of its own): cheaper than counting distinct values.
+    # The households with more than one distinct combination of these cells (one pass over
+    # the rows), and then, for those few, which columns differ: a column disagrees when its
+    # least and greatest values differ, a blank counting as a value of its own.
+    cells = ", ".join(f"c{j}" for j in range(len(columns)))
     differ = ", ".join(
         f"min(coalesce(c{j}, '\x00')) <> max(coalesce(c{j}, '\x00')) AS d{j}"
         for j in range(len(columns))
     )
     having = " OR ".join(f"d{j}" for j in range(len(columns)))
+    # Only generated column aliases (c0, d0…) are interpolated, never file content.
+    query = f"""
+        WITH combinations AS (SELECT DISTINCT k, {cells} FROM t WHERE k IS NOT NULL),
+             inconsistent AS (SELECT k FROM combinations GROUP BY k HAVING count(*) > 1)
+        SELECT k, {differ} FROM t WHERE k IN (SELECT k FROM inconsistent)
+        GROUP BY k HAVING {having}"""  # noqa: S608
     con = duckdb.connect()
     con.register("t", table)
-    # Only generated column aliases (c0, d0…) are interpolated, never file content.
-    query = f"SELECT k, {differ} FROM t WHERE k IS NOT NULL GROUP BY k HAVING {having}"  # noqa: S608
     conflicts = con.execute(query).fetchall()
     con.close()
     bad = {
@@ -323,13 +329,9 @@ def _positions(n: int) -> pa.Array:
 
 def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
     header = "证件号码"
-    persons = pa.table({"h": rows.id_hash_array, "i": _positions(rows.n)}).filter(
-        pc.is_valid(rows.id_hash_array)
-    )
+    hashes, first_at, again, first_of_again = _repeats(rows.id_hash_array)
     # Each person's first row in the file; any later row of the same person is refused.
-    firsts = persons.group_by("h", use_threads=False).aggregate([("i", "min")])
-    again = persons.join(firsts, "h").filter(pc.not_equal(pc.field("i"), pc.field("i_min")))
-    for i, j in zip(again["i"].to_pylist(), again["i_min"].to_pylist(), strict=True):
+    for i, j in zip(again.tolist(), first_of_again.tolist(), strict=True):
         same = rows.key[i] == rows.key[j]
         _reject(
             staged,
@@ -340,7 +342,7 @@ def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
             f"与第 {staged.row_numbers[j]} 行是同一人"
             + ("（同户重复）" if same else "，一人不能同时属于两户"),
         )
-    rows.persons = persons_by_hash(firsts["h"].to_pylist())
+    rows.persons = persons_by_hash(hashes.to_pylist())
     existing = {
         h: (p["household__county_code"], p["household__number"], p["household__region__name"])
         for h, p in rows.persons.items()
@@ -348,8 +350,9 @@ def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
     }
     if not existing:
         return
-    known = firsts.filter(pc.is_in(firsts["h"], value_set=pa.array(list(existing), pa.string())))
-    for id_hash, i in zip(known["h"].to_pylist(), known["i_min"].to_pylist(), strict=True):
+    known = pc.is_in(hashes, value_set=pa.array(list(existing), pa.string()))
+    known = np.asarray(known.to_numpy(zero_copy_only=False), dtype=bool)
+    for id_hash, i in zip(hashes.filter(known).to_pylist(), first_at[known].tolist(), strict=True):
         county, number, village = existing[id_hash]
         if rows.key[i] is not None and (county, number) != rows.key[i]:
             _reject(
@@ -361,6 +364,25 @@ def _duplicates_and_other_households(staged: Staged, rows: Rows) -> None:
                 f"该人员已是{village}户编号 {number} 的成员，"
                 "一人不能同时属于两户；请先在原户登记迁出",
             )
+
+
+def _repeats(values: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values (nulls left out) in the order they first appear, with the position
+    of each one's first appearance; and the positions that repeat an earlier value, with the
+    position each repeats. One hash pass (a dictionary), where grouping and joining back
+    took four times as long on a million ID numbers."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    valid = codes >= 0
+    # A dictionary numbers its values in the order they first appear, so a row brings a new
+    # value exactly when its number is above every number before it.
+    before = np.concatenate(([-1], np.maximum.accumulate(codes)[:-1]))
+    new = codes > before
+    first_at = np.flatnonzero(new)
+    again = np.flatnonzero(valid & ~new)
+    return encoded.dictionary, first_at, again, first_at[codes[again]]
 
 
 def _numbers_held_elsewhere(staged: Staged, rows: Rows) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def import_households(
     except SpreadsheetError as error:
         raise ImportFileError(error.message) from error
     report("read", 0, sheet.table.num_rows)
+    digest = _sha256_behind(path)
     staged = staging.stage(sheet)
     result = ImportResult(read=staged.rows)
     result.unknown_columns = [h for h in sheet.headers if h and h not in BY_HEADER]
@@ -73,7 +75,6 @@ def import_households(
     result.check()
     if dry_run or result.written == 0:
         return result
-    digest = _sha256(path)
     # Only new households of only new persons: nothing the import writes needs an index
     # to find what it changes, so on a large load they can be built once afterwards.
     first_load = not (plan.existing or plan.rejoining or plan.changed_persons)
@@ -92,7 +93,7 @@ def import_households(
             region_code=getattr(actor, "region_id", None),
             after={
                 "file": source,
-                "sha256": digest,
+                "sha256": digest.result(),
                 "read": result.read,
                 "written": result.written,
                 "unchanged": result.unchanged,
@@ -131,6 +132,17 @@ def _explain_household_rejections(staged: staging.Staged, rows: checks.Rows) -> 
                     f"本户{where}有错误，整户未导入",
                 )
             )
+
+
+def _sha256_behind(path) -> Future:
+    """The file's SHA-256 for the audit record, worked out in a thread while the rows are
+    checked: hashlib lets go of the interpreter while it hashes, and a county's file is
+    hundreds of megabytes."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fupin-sha256")
+    try:
+        return pool.submit(_sha256, path)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _sha256(path) -> str:

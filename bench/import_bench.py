@@ -6,7 +6,10 @@ rows without validation (PostgreSQL COPY; SQLite executemany) measured in the sa
     bash scripts/with-postgres.sh .venv/bin/python bench/import_bench.py --csv-persons 1000000
 
 PostgreSQL is taken from DATABASE_URL (scripts/with-postgres.sh sets it); without it only
-SQLite runs. Each import runs in a fresh process on a fresh database."""
+SQLite runs. Each import runs in a fresh process on a fresh database. With --repeat N the
+plain load and the import run N times each, alternately, and the table gives medians (and
+each run's figures), so that a busy neighbour on a shared machine moves one run, not the
+ratio."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,6 +135,9 @@ def main() -> None:
     )
     parser.add_argument("--csv-persons", type=int, default=100_000)
     parser.add_argument("--xlsx-persons", type=int, default=100_000)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each load; the table gives medians"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.config.settings")
     import django
@@ -152,20 +159,37 @@ def main() -> None:
             f"{'engine':<11}{'file':<6}{'persons':>10}{'import s':>10}{'persons/s':>11}"
             f"{'plain s':>9}{'ratio':>7}  stages (read/checked/written, s)"
         )
+        runs = []
         for engine, url in engines.items():
             for kind, path in files.items():
-                plain = run("plain", path, fresh_database(url, folder))
-                result = run("import", path, fresh_database(url, folder))
+                plains, imports = [], []
+                for _ in range(max(1, args.repeat)):
+                    plains.append(run("plain", path, fresh_database(url, folder)))
+                    imports.append(run("import", path, fresh_database(url, folder)))
+                plain_s = statistics.median(p["seconds"] for p in plains)
+                import_s = statistics.median(r["seconds"] for r in imports)
+                # The stages of the run whose time is the median (the upper one of two).
+                result = sorted(imports, key=lambda r: r["seconds"])[len(imports) // 2]
                 persons = int(result["summary"].split(",")[0].split()[1])
                 stages = "/".join(
                     f"{result['stages'].get(s, 0):.1f}" for s in ("read", "checked", "written")
                 )
                 print(
-                    f"{engine:<11}{kind:<6}{persons:>10,}{result['seconds']:>10.1f}"
-                    f"{persons / result['seconds']:>11,.0f}{plain['seconds']:>9.1f}"
-                    f"{result['seconds'] / plain['seconds']:>7.1f}  {stages}"
-                    f"   [{result['summary']}]"
+                    f"{engine:<11}{kind:<6}{persons:>10,}{import_s:>10.1f}"
+                    f"{persons / import_s:>11,.0f}{plain_s:>9.1f}"
+                    f"{import_s / plain_s:>7.1f}  {stages}"
+                    f"   [{result['summary']}]",
+                    flush=True,
                 )
+                runs.append((engine, kind, plains, imports))
+        if args.repeat > 1:
+            print("each run, import s / plain s:")
+            for engine, kind, plains, imports in runs:
+                pairs = ", ".join(
+                    f"{r['seconds']:.1f}/{p['seconds']:.1f}"
+                    for p, r in zip(plains, imports, strict=True)
+                )
+                print(f"  {engine:<11}{kind:<6}{pairs}")
 
 
 if __name__ == "__main__":

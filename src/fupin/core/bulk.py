@@ -608,9 +608,11 @@ def _take_down_postgresql(tables: Sequence[str]):
     def rebuild():
         with connection.cursor() as cursor:
             _fire_pending(cursor)
-            cursor.execute(
-                "SELECT set_config('maintenance_work_mem', %s, true)", [settings.FUPIN_PG_WORK_MEM]
-            )
+            # Memory to sort each index in, and to check each reference in one hash join.
+            for name in ("maintenance_work_mem", "work_mem"):
+                cursor.execute(
+                    "SELECT set_config(%s, %s, true)", [name, settings.FUPIN_PG_WORK_MEM]
+                )
             for table, _index, constraint, index_def, definition in indexes:
                 if constraint:
                     cursor.execute(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import Department
+from fupin.core.fields import HashField
 from fupin.procedures.models import Flag
 
 
@@ -108,7 +109,7 @@ class LeadSource(models.Model):
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone_encrypted = models.BinaryField(null=True, blank=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
-    id_hash = models.CharField(max_length=64, blank=True)
+    id_hash = HashField(blank=True)
     id_masked = models.CharField(_("证件号码"), max_length=22, blank=True)
     risk_types = models.CharField(_("风险类型"), max_length=200)
     difficulty = models.TextField(_("困难情况"), blank=True)
@@ -119,7 +120,7 @@ class LeadSource(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    address_hash = HashField(blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("线索来源")
@@ -210,7 +211,7 @@ class WarningRecord(models.Model):
     on = models.DateField(null=True, blank=True)
     # HMAC of the department, the ID number and every cell: the same row imported again is
     # recognised and neither counted twice nor warned twice.
-    row_hash = models.CharField(max_length=64)
+    row_hash = HashField()
     lead = models.ForeignKey(
         Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="warning_records"
     )

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.fields import HashField
 from fupin.core.models import StoredFile
 
 
@@ -221,7 +222,7 @@ class Objection(models.Model):
     received_at = models.DateTimeField(_("提出时间"), default=timezone.now)
     # A keyed hash of the sender's address: enough to limit how often one address files,
     # without keeping the address.
-    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    address_hash = HashField(blank=True, db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

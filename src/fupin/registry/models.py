@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.fields import HashField
 from fupin.core.models import StoredFile
 from fupin.registry import choices as c
 
@@ -59,7 +60,7 @@ class Household(models.Model):
     phone_encrypted = models.BinaryField(_("联系电话（密文）"), null=True, blank=True)
     # Indexed in Meta: a field-level index on PostgreSQL adds a second, pattern-ops index
     # that no query of a keyed hash uses, and every import pays for it.
-    phone_hash = models.CharField(max_length=64, blank=True)
+    phone_hash = HashField(blank=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
     bank_account_encrypted = models.BinaryField(_("银行账号（密文）"), null=True, blank=True)
@@ -170,7 +171,7 @@ class Person(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
 
     # Unique in Meta, for the same reason as Household.phone_hash.
-    id_hash = models.CharField(max_length=64)
+    id_hash = HashField()
     id_encrypted = models.BinaryField(_("证件号码（密文）"))
     id_masked = models.CharField(_("证件号码"), max_length=22)
     id_kind = models.CharField(_("证件类型"), max_length=12, default="resident")

@@ -147,11 +147,8 @@ def _sha256_behind(path) -> Future:
 
 
 def _sha256(path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 __all__ = ["ImportFileError", "import_households"]
